@@ -1,0 +1,83 @@
+//! Which council a record belongs to: the corpus folder it sits in, or else
+//! the council the text names most often (a gazetteer match).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The gazetteer, one council name per line (`data/councils.txt`).
+const GAZETTEER: &str = include_str!("../../data/councils.txt");
+
+static GAZETTEER_PATTERN: LazyLock<(Regex, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut names: Vec<&str> = GAZETTEER
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    // Longest first, so the alternation prefers "West Sussex" to "Sussex".
+    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    let alternation: Vec<String> = names.iter().map(|name| regex::escape(name)).collect();
+    let pattern = format!(r"\b(?:{})\b", alternation.join("|"));
+    (Regex::new(&pattern).unwrap(), names)
+});
+
+/// A council name from a corpus folder: `west-sussex` → `West Sussex`; a
+/// folder that matches a gazetteer name takes its spelling.
+pub fn from_folder(folder: &str) -> Option<String> {
+    let words: Vec<String> = folder
+        .split(['-', '_', ' '])
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut characters = word.chars();
+            match characters.next() {
+                Some(first) => first.to_uppercase().chain(characters).collect(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let spaced = words.join(" ");
+    let known = GAZETTEER_PATTERN.1.iter().find(|name| {
+        name.eq_ignore_ascii_case(&spaced) || name.replace('-', " ").eq_ignore_ascii_case(&spaced)
+    });
+    Some(known.map_or(spaced, |name| (*name).to_string()))
+}
+
+/// The council named most often in `text`; the earliest wins a tie.
+pub fn from_text(text: &str) -> Option<String> {
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    for found in GAZETTEER_PATTERN.0.find_iter(text) {
+        match counts.iter_mut().find(|(name, _, _)| *name == found.as_str()) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((found.as_str(), 1, found.start())),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|(name, _, _)| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_become_council_names() {
+        assert_eq!(from_folder("wiltshire").as_deref(), Some("Wiltshire"));
+        assert_eq!(from_folder("west-sussex").as_deref(), Some("West Sussex"));
+        assert_eq!(
+            from_folder("stoke-on-trent").as_deref(),
+            Some("Stoke-on-Trent")
+        );
+    }
+
+    #[test]
+    fn the_most_named_council_wins() {
+        let text = "Stoke-on-Trent and Staffordshire boards; Staffordshire Police.";
+        assert_eq!(from_text(text).as_deref(), Some("Staffordshire"));
+        assert_eq!(from_text("nothing here"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! Meeting dates: candidates found by pattern, validated by jiff.
+//!
+//! Council records write dates day first (`26/09/2017`, `26 September 2017`,
+//! `Tuesday, 26th September 2017`). A candidate that is not a real calendar
+//! day is dropped, never repaired, so an unknown date stays unknown.
+
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use regex::Regex;
+
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b").unwrap());
+
+static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?,?\s+(\d{4})\b",
+    )
+    .unwrap()
+});
+
+/// The first valid date written anywhere in `text`, with its byte offset.
+pub fn find_date(text: &str) -> Option<(Date, usize)> {
+    let numeric = NUMERIC.captures_iter(text).find_map(|captures| {
+        let day = captures[1].parse().ok()?;
+        let month = captures[2].parse().ok()?;
+        let year = captures[3].parse().ok()?;
+        let date = Date::new(year, month, day).ok()?;
+        Some((date, captures.get(0)?.start()))
+    });
+    let written = WRITTEN.captures_iter(text).find_map(|captures| {
+        let day = captures[1].parse().ok()?;
+        let month = month_number(&captures[2])?;
+        let year = captures[3].parse().ok()?;
+        let date = Date::new(year, month, day).ok()?;
+        Some((date, captures.get(0)?.start()))
+    });
+    match (numeric, written) {
+        (Some(a), Some(b)) => Some(if a.1 <= b.1 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn month_number(name: &str) -> Option<i8> {
+    let prefix: String = name.to_ascii_lowercase().chars().take(3).collect();
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    months
+        .iter()
+        .position(|month| *month == prefix)
+        .and_then(|index| i8::try_from(index + 1).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Option<String> {
+        find_date(text).map(|(date, _)| date.to_string())
+    }
+
+    #[test]
+    fn day_first_numeric_dates() {
+        assert_eq!(date("Meeting: 26/09/2017 - Panel"), Some("2017-09-26".into()));
+        assert_eq!(date("on 4.3.2019"), Some("2019-03-04".into()));
+    }
+
+    #[test]
+    fn written_dates_in_their_common_forms() {
+        assert_eq!(date("held on 26 September 2017"), Some("2017-09-26".into()));
+        assert_eq!(date("Tuesday, 1st Dec. 2015"), Some("2015-12-01".into()));
+        assert_eq!(date("the 3rd of March 2020"), Some("2020-03-03".into()));
+    }
+
+    #[test]
+    fn impossible_dates_stay_unknown() {
+        assert_eq!(date("31/02/2017"), None);
+        assert_eq!(date("13/13/2017"), None);
+        assert_eq!(date("30 February 2016"), None);
+        assert_eq!(date("in June 2018"), None);
+    }
+
+    #[test]
+    fn the_earliest_date_in_the_text_wins() {
+        assert_eq!(
+            date("held on 5 May 2016, continued 06/05/2016"),
+            Some("2016-05-05".into())
+        );
+    }
+}

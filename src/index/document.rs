@@ -1,0 +1,125 @@
+//! Record and passages → tantivy documents.
+
+use jiff::civil::Date;
+use tantivy::{DateTime, TantivyDocument};
+
+use super::schema::{self, Fields};
+use crate::extract::Record;
+use crate::split::Passage;
+use crate::walk::SourceFile;
+
+/// Seconds since the Unix epoch at midnight UTC on `date`.
+pub fn date_seconds(date: Date) -> i64 {
+    let epoch = Date::constant(1970, 1, 1);
+    let days = i64::from(date.since(epoch).map_or(0, |span| span.get_days()));
+    days * 86_400
+}
+
+/// The date a tantivy date field holds for `date`.
+pub fn tantivy_date(date: Date) -> DateTime {
+    DateTime::from_timestamp_secs(date_seconds(date))
+}
+
+/// A passage's stable identifier: a hash of its file's key and its text, so
+/// it survives changes to any other file and to other passages of its own.
+pub fn passage_id(key: &str, text: &str, occurrence: usize) -> String {
+    let mut hashed = Vec::with_capacity(key.len() + text.len() + 1);
+    hashed.extend_from_slice(key.as_bytes());
+    hashed.push(0);
+    hashed.extend_from_slice(text.as_bytes());
+    let hash = xxhash_rust::xxh3::xxh3_64(&hashed);
+    if occurrence == 0 {
+        format!("{hash:016x}")
+    } else {
+        format!("{hash:016x}-{occurrence}")
+    }
+}
+
+/// One document per passage, carrying its record's and item's metadata.
+pub fn passage_documents(
+    fields: &Fields,
+    key: &str,
+    record: &Record,
+    passages: &[Passage],
+) -> Vec<TantivyDocument> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    passages
+        .iter()
+        .map(|passage| {
+            let item = &record.items[passage.item];
+            let mut document = TantivyDocument::default();
+            let occurrence = seen.entry(passage.text.as_str()).or_insert(0);
+            document.add_text(fields.doc_type, schema::PASSAGE);
+            document.add_text(fields.id, passage_id(key, &passage.text, *occurrence));
+            *occurrence += 1;
+            document.add_text(fields.path, key);
+            if let Some(council) = &record.council {
+                document.add_text(fields.council, council);
+            }
+            if let Some(committee) = &record.committee {
+                document.add_text(fields.committee, committee);
+            }
+            if let Some(date) = record.date {
+                document.add_date(fields.date, tantivy_date(date));
+                document.add_u64(fields.year, u64::try_from(date.year()).unwrap_or(0));
+            }
+            document.add_text(fields.kind, record.kind.as_str());
+            if let Some(number) = &item.number {
+                document.add_text(fields.item, number);
+            }
+            if let Some(title) = &item.title {
+                document.add_text(fields.topic, title);
+            }
+            for officer in &item.officers {
+                document.add_text(fields.officer, officer.display());
+            }
+            document.add_text(
+                fields.officers_json,
+                serde_json::to_string(&item.officers).unwrap_or_default(),
+            );
+            for member in &record.members {
+                document.add_text(fields.member, member.display());
+            }
+            document.add_text(fields.body, &passage.text);
+            document.add_u64(fields.passage_no, u64::from(passage.number));
+            document.add_u64(fields.line_first, u64::from(passage.first_line));
+            document.add_u64(fields.line_last, u64::from(passage.last_line));
+            document
+        })
+        .collect()
+}
+
+/// The manifest document for one source file.
+pub fn file_document(
+    fields: &Fields,
+    file: &SourceFile,
+    content_hash: u64,
+    failure: Option<&str>,
+) -> TantivyDocument {
+    let mut document = TantivyDocument::default();
+    document.add_text(fields.doc_type, schema::FILE);
+    document.add_text(fields.path, &file.key);
+    document.add_text(fields.file_key, &file.key);
+    document.add_u64(fields.size, file.size);
+    document.add_u64(fields.modified, file.modified);
+    document.add_u64(fields.content_hash, content_hash);
+    match failure {
+        None => document.add_text(fields.status, "ok"),
+        Some(message) => {
+            document.add_text(fields.status, "failed");
+            document.add_text(fields.message, message);
+        }
+    }
+    document
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_midnight_utc() {
+        assert_eq!(date_seconds(Date::constant(1970, 1, 2)), 86_400);
+        assert_eq!(date_seconds(Date::constant(2017, 9, 26)), 1_506_384_000);
+    }
+}

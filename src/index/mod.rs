@@ -1,0 +1,199 @@
+//! Passages → tantivy, and back: opening, creating and writing the on-disk
+//! index. Only this module writes to disk.
+//!
+//! Alongside passage documents the index keeps one document per source file
+//! (path, size, modification time, content hash, and whether it could be
+//! read). That manifest lives in the same commits as the passages, so it can
+//! never disagree with them: after a crash both are at the last commit.
+
+pub mod document;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::directory::error::LockError;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+pub use schema::Fields;
+
+use crate::error::{Error, Result};
+
+/// Bumped whenever reading, extraction or splitting changes what a file
+/// yields, so that an index built by an older scrutiny is rebuilt.
+pub const EXTRACTOR_VERSION: u32 = 1;
+
+/// An opened index with its field handles and analysers registered.
+#[derive(Clone)]
+pub struct ScrutinyIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+}
+
+/// What the last commit recorded about the run that made it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub extractor_version: u32,
+    /// The corpus folder the index was built from.
+    pub corpus: Option<PathBuf>,
+}
+
+/// What the manifest knows about one source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub size: u64,
+    pub modified: u64,
+    pub content_hash: u64,
+    /// `ok`, or `failed` with the reason in `message`.
+    pub status: String,
+    pub message: String,
+}
+
+/// True when `dir` holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+impl ScrutinyIndex {
+    /// Opens the index at `dir`.
+    pub fn open(dir: &Path) -> Result<ScrutinyIndex> {
+        if !exists(dir) {
+            return Err(Error::IndexMissing(dir.to_path_buf()));
+        }
+        let unreadable = |error: TantivyError| Error::IndexUnreadable {
+            path: dir.to_path_buf(),
+            reason: error.to_string(),
+        };
+        let index = Index::open_in_dir(dir).map_err(unreadable)?;
+        let fields = schema::fields_of(&index.schema()).map_err(unreadable)?;
+        schema::register_tokenizers(&index);
+        Ok(ScrutinyIndex {
+            index,
+            fields,
+            path: dir.to_path_buf(),
+        })
+    }
+
+    /// Creates a new, empty index at `dir`, replacing whatever index was there.
+    pub fn create(dir: &Path) -> Result<ScrutinyIndex> {
+        let write_error = |reason: String| Error::IndexWrite {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        if exists(dir) {
+            remove_index_files(dir).map_err(|error| write_error(error.to_string()))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|error| write_error(error.to_string()))?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema).map_err(|error| write_error(error.to_string()))?;
+        schema::register_tokenizers(&index);
+        Ok(ScrutinyIndex {
+            index,
+            fields,
+            path: dir.to_path_buf(),
+        })
+    }
+
+    /// Takes the index's single writer. `threads` indexing threads share a
+    /// memory budget of 64 MB each.
+    pub fn writer(&self, threads: usize) -> Result<IndexWriter> {
+        let threads = threads.max(1);
+        self.index
+            .writer_with_num_threads(threads, threads * 64 * 1024 * 1024)
+            .map_err(|error| match error {
+                TantivyError::LockFailure(LockError::LockBusy, _) => {
+                    Error::IndexLocked(self.path.clone())
+                }
+                other => Error::IndexWrite {
+                    path: self.path.clone(),
+                    reason: other.to_string(),
+                },
+            })
+    }
+
+    /// What the last commit recorded, if it was made by scrutiny.
+    pub fn commit_info(&self) -> Option<CommitInfo> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// The manifest: every source file the index knows, by corpus key.
+    pub fn manifest(&self) -> Result<BTreeMap<String, FileEntry>> {
+        let reader = self.index.reader()?;
+        let searcher = reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_type, schema::FILE),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let fields = self.fields;
+        let mut manifest = BTreeMap::new();
+        for address in addresses {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                document
+                    .get_first(field)
+                    .and_then(|value| value.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let number = |field| {
+                document
+                    .get_first(field)
+                    .and_then(|value| value.as_u64())
+                    .unwrap_or_default()
+            };
+            manifest.insert(
+                text(fields.path),
+                FileEntry {
+                    size: number(fields.size),
+                    modified: number(fields.modified),
+                    content_hash: number(fields.content_hash),
+                    status: text(fields.status),
+                    message: text(fields.message),
+                },
+            );
+        }
+        Ok(manifest)
+    }
+}
+
+/// Commits the writer's work with `info` as the commit's payload.
+pub fn commit(writer: &mut IndexWriter, info: &CommitInfo, path: &Path) -> Result<()> {
+    let payload = serde_json::to_string(info).unwrap_or_default();
+    let mut prepared = writer.prepare_commit().map_err(|error| Error::IndexWrite {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
+    })?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|error| Error::IndexWrite {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
+    })?;
+    Ok(())
+}
+
+/// Removes the files of an old index, but nothing else a user may have put
+/// in the folder.
+fn remove_index_files(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_index_file = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy")
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
+                .iter()
+                .any(|extension| name.ends_with(extension));
+        if is_index_file && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

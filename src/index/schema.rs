@@ -1,0 +1,159 @@
+//! The tantivy schema: one document per passage, plus one per source file
+//! (the manifest that makes re-indexing incremental).
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
+};
+use tantivy::Index;
+
+/// English text: words, lower-cased, accents folded, stemmed (Porter2).
+pub const ENGLISH: &str = "scrutiny_en";
+/// Names: words, lower-cased, accents folded, not stemmed.
+pub const NAMES: &str = "scrutiny_names";
+/// Keys such as council names: the whole value, lower-cased.
+pub const KEYWORD: &str = "scrutiny_keyword";
+
+/// The `doc_type` of a passage document.
+pub const PASSAGE: &str = "passage";
+/// The `doc_type` of a source-file (manifest) document.
+pub const FILE: &str = "file";
+
+/// Handles to every field, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub doc_type: Field,
+    pub id: Field,
+    pub path: Field,
+    pub file_key: Field,
+    pub council: Field,
+    pub committee: Field,
+    pub date: Field,
+    pub year: Field,
+    pub kind: Field,
+    pub item: Field,
+    pub topic: Field,
+    pub officer: Field,
+    pub officers_json: Field,
+    pub member: Field,
+    pub body: Field,
+    pub passage_no: Field,
+    pub line_first: Field,
+    pub line_last: Field,
+    pub content_hash: Field,
+    pub size: Field,
+    pub modified: Field,
+    pub status: Field,
+    pub message: Field,
+}
+
+fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::Basic
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let keyword = text_field(KEYWORD, false) | STORED;
+    let fields = Fields {
+        doc_type: builder.add_text_field("doc_type", STRING),
+        id: builder.add_text_field("id", STRING | STORED),
+        path: builder.add_text_field("path", STRING | STORED),
+        file_key: builder.add_text_field("file_key", STRING),
+        council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
+        committee: builder.add_text_field("committee", text_field(ENGLISH, true) | STORED),
+        date: builder.add_date_field(
+            "date",
+            DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
+        ),
+        year: builder.add_u64_field("year", NumericOptions::default() | INDEXED | STORED | FAST),
+        kind: builder.add_text_field("kind", keyword.clone()),
+        item: builder.add_text_field("item", keyword),
+        topic: builder.add_text_field("topic", text_field(ENGLISH, true) | STORED),
+        officer: builder.add_text_field("officer", text_field(NAMES, true)),
+        officers_json: builder.add_text_field("officers_json", STORED),
+        member: builder.add_text_field("member", text_field(NAMES, true)),
+        body: builder.add_text_field("body", text_field(ENGLISH, true) | STORED),
+        passage_no: builder.add_u64_field("passage_no", STORED),
+        line_first: builder.add_u64_field("line_first", STORED),
+        line_last: builder.add_u64_field("line_last", STORED),
+        content_hash: builder.add_u64_field("content_hash", STORED),
+        size: builder.add_u64_field("size", STORED),
+        modified: builder.add_u64_field("modified", STORED),
+        status: builder.add_text_field("status", STRING | STORED),
+        message: builder.add_text_field("message", STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// Looks the fields up in an opened index's schema.
+pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    let field = |name: &str| schema.get_field(name);
+    Ok(Fields {
+        doc_type: field("doc_type")?,
+        id: field("id")?,
+        path: field("path")?,
+        file_key: field("file_key")?,
+        council: field("council")?,
+        committee: field("committee")?,
+        date: field("date")?,
+        year: field("year")?,
+        kind: field("kind")?,
+        item: field("item")?,
+        topic: field("topic")?,
+        officer: field("officer")?,
+        officers_json: field("officers_json")?,
+        member: field("member")?,
+        body: field("body")?,
+        passage_no: field("passage_no")?,
+        line_first: field("line_first")?,
+        line_last: field("line_last")?,
+        content_hash: field("content_hash")?,
+        size: field("size")?,
+        modified: field("modified")?,
+        status: field("status")?,
+        message: field("message")?,
+    })
+}
+
+/// Registers scrutiny's analysers. tantivy does not store analysers in the
+/// index, so this runs at every open.
+pub fn register_tokenizers(index: &Index) {
+    let manager = index.tokenizers();
+    manager.register(
+        ENGLISH,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    manager.register(
+        NAMES,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+    manager.register(
+        KEYWORD,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+}

@@ -1,0 +1,384 @@
+//! The index pipeline: walk → read → extract → split → index.
+//!
+//! rayon reads, extracts and splits files in parallel, and each worker hands
+//! its documents straight to tantivy's one `IndexWriter` (which is built for
+//! that), so extraction overlaps indexing. Files whose size and modification
+//! time match the manifest are not read again; a file whose content hash is
+//! unchanged is not re-extracted. A run ends in one commit, or leaves the
+//! last committed index as it was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::{IndexWriter, Term};
+
+use crate::error::{Error, Result};
+use crate::extract::{self, Hints};
+use crate::index::{self, document, CommitInfo, FileEntry, ScrutinyIndex, EXTRACTOR_VERSION};
+use crate::read;
+use crate::split;
+use crate::walk::{self, SourceFile};
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    /// Worker threads for reading and for tantivy's indexing; 0 = all cores.
+    pub threads: usize,
+    /// Start afresh instead of updating incrementally.
+    pub rebuild: bool,
+    /// Draw a progress bar on stderr (only shown on a terminal).
+    pub progress: bool,
+}
+
+/// A file that could not be indexed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileFailure {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an index run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexSummary {
+    pub n_files: usize,
+    pub n_added: usize,
+    pub n_changed: usize,
+    pub n_removed: usize,
+    pub n_unchanged: usize,
+    pub n_passages: usize,
+    pub bytes_read: u64,
+    pub seconds: f64,
+    /// Files that failed in this run.
+    pub failures: Vec<FileFailure>,
+    /// Files that failed before and have not changed since.
+    pub earlier_failures: Vec<FileFailure>,
+    /// Folders or files the walk could not list.
+    pub walk_errors: Vec<FileFailure>,
+    pub n_other_files: usize,
+    /// True when the run committed a new state of the index.
+    pub committed: bool,
+    pub rebuilt: bool,
+}
+
+impl IndexSummary {
+    /// Megabytes read per second of wall time.
+    pub fn mb_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes_read as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// True when the run changed anything.
+    pub fn changed_anything(&self) -> bool {
+        self.n_added + self.n_changed + self.n_removed > 0 || self.rebuilt
+    }
+}
+
+/// What happened to one file.
+enum Outcome {
+    Indexed { n_passages: usize, bytes: u64 },
+    /// Same content as before; only its size or time changed.
+    Touched { bytes: u64 },
+    Failed { reason: String, bytes: u64 },
+}
+
+/// Indexes (or updates the index of) a corpus folder.
+pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let corpus = &options.corpus;
+    if !corpus.exists() {
+        return Err(Error::CorpusMissing(corpus.clone()));
+    }
+    if !corpus.is_dir() {
+        return Err(Error::CorpusNotFolder(corpus.clone()));
+    }
+    let walked = walk::walk(corpus);
+    if walked.files.is_empty() {
+        return Err(Error::CorpusEmpty(corpus.clone()));
+    }
+
+    let mut rebuild = options.rebuild;
+    let scrutiny_index = if index::exists(&options.index) {
+        match ScrutinyIndex::open(&options.index) {
+            Ok(opened) => opened,
+            Err(Error::IndexUnreadable { .. }) if rebuild => ScrutinyIndex::create(&options.index)?,
+            Err(error) => return Err(error),
+        }
+    } else {
+        rebuild = true;
+        ScrutinyIndex::create(&options.index)?
+    };
+    let info = scrutiny_index.commit_info();
+    if info
+        .as_ref()
+        .is_some_and(|info| info.extractor_version != EXTRACTOR_VERSION)
+    {
+        rebuild = true;
+    }
+    let manifest = if rebuild {
+        BTreeMap::new()
+    } else {
+        scrutiny_index.manifest()?
+    };
+
+    let mut summary = IndexSummary {
+        n_files: walked.files.len(),
+        n_other_files: walked.n_other_files,
+        rebuilt: rebuild,
+        walk_errors: walked
+            .errors
+            .iter()
+            .map(|skipped| FileFailure {
+                path: skipped.path.display().to_string(),
+                reason: skipped.reason.clone(),
+            })
+            .collect(),
+        ..IndexSummary::default()
+    };
+
+    let mut to_read: Vec<&SourceFile> = Vec::new();
+    for file in &walked.files {
+        match manifest.get(&file.key) {
+            Some(entry) if entry.size == file.size && entry.modified == file.modified => {
+                summary.n_unchanged += 1;
+                if entry.status != "ok" {
+                    summary.earlier_failures.push(FileFailure {
+                        path: display_path(corpus, &file.key),
+                        reason: entry.message.clone(),
+                    });
+                }
+            }
+            _ => to_read.push(file),
+        }
+    }
+    let walked_keys: std::collections::HashSet<&str> =
+        walked.files.iter().map(|file| file.key.as_str()).collect();
+    let removed: Vec<&String> = manifest
+        .keys()
+        .filter(|key| !walked_keys.contains(key.as_str()))
+        .collect();
+    summary.n_removed = removed.len();
+
+    let corpus_absolute = std::fs::canonicalize(corpus).unwrap_or_else(|_| corpus.clone());
+    let new_info = CommitInfo {
+        extractor_version: EXTRACTOR_VERSION,
+        corpus: Some(corpus_absolute),
+    };
+    if to_read.is_empty() && removed.is_empty() && !rebuild && info.as_ref() == Some(&new_info) {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+
+    let threads = effective_threads(options.threads);
+    let mut writer = scrutiny_index.writer(threads)?;
+    if rebuild {
+        writer
+            .delete_all_documents()
+            .map_err(|error| Error::IndexWrite {
+                path: options.index.clone(),
+                reason: error.to_string(),
+            })?;
+    }
+    let fields = scrutiny_index.fields;
+    for key in &removed {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+    }
+
+    let progress = progress_bar(options.progress, to_read.len());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|error| Error::IndexWrite {
+            path: options.index.clone(),
+            reason: format!("cannot start {threads} worker threads: {error}"),
+        })?;
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        to_read
+            .par_iter()
+            .map(|file| {
+                let outcome = index_file(&writer, &fields, file, manifest.get(&file.key));
+                progress.inc(1);
+                outcome
+            })
+            .collect()
+    });
+    progress.finish_and_clear();
+
+    for (file, outcome) in to_read.iter().zip(outcomes) {
+        let known = manifest.contains_key(&file.key);
+        match outcome {
+            Outcome::Indexed { n_passages, bytes } => {
+                summary.n_passages += n_passages;
+                summary.bytes_read += bytes;
+                if known {
+                    summary.n_changed += 1;
+                } else {
+                    summary.n_added += 1;
+                }
+            }
+            Outcome::Touched { bytes } => {
+                summary.bytes_read += bytes;
+                summary.n_unchanged += 1;
+            }
+            Outcome::Failed { reason, bytes } => {
+                summary.bytes_read += bytes;
+                if known {
+                    summary.n_changed += 1;
+                } else {
+                    summary.n_added += 1;
+                }
+                summary.failures.push(FileFailure {
+                    path: display_path(corpus, &file.key),
+                    reason,
+                });
+            }
+        }
+    }
+
+    index::commit(&mut writer, &new_info, &options.index)?;
+    writer
+        .wait_merging_threads()
+        .map_err(|error| Error::IndexWrite {
+            path: options.index.clone(),
+            reason: error.to_string(),
+        })?;
+    summary.committed = true;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Reads, extracts, splits and indexes one file, replacing what the index
+/// held for it. Never fails: a file that cannot be read is recorded as such.
+fn index_file(
+    writer: &IndexWriter,
+    fields: &index::Fields,
+    file: &SourceFile,
+    previous: Option<&FileEntry>,
+) -> Outcome {
+    let path_term = Term::from_field_text(fields.path, &file.key);
+    let bytes = match read_file_bytes(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return record_failure(writer, fields, file, path_term, 0, error.to_string(), 0);
+        }
+    };
+    let n_bytes = bytes.len() as u64;
+    let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    if let Some(previous) = previous {
+        if previous.content_hash == content_hash && previous.status == "ok" {
+            writer.delete_term(Term::from_field_text(fields.file_key, &file.key));
+            let manifest_entry = document::file_document(fields, file, content_hash, None);
+            return match writer.add_document(manifest_entry) {
+                Ok(_) => Outcome::Touched { bytes: n_bytes },
+                Err(error) => Outcome::Failed {
+                    reason: error.to_string(),
+                    bytes: n_bytes,
+                },
+            };
+        }
+    }
+    let text = match read::read_bytes(&bytes, file.format) {
+        Ok(text) => text,
+        Err(error) => {
+            return record_failure(
+                writer,
+                fields,
+                file,
+                path_term,
+                content_hash,
+                error.to_string(),
+                n_bytes,
+            );
+        }
+    };
+    let hints = Hints {
+        council_folder: file.council_folder.clone(),
+    };
+    let record = extract::extract(&text, &hints);
+    let passages = split::split(&record);
+    writer.delete_term(path_term);
+    let mut documents = document::passage_documents(fields, &file.key, &record, &passages);
+    documents.push(document::file_document(fields, file, content_hash, None));
+    for document in documents {
+        if let Err(error) = writer.add_document(document) {
+            return Outcome::Failed {
+                reason: format!("cannot add to the index: {error}"),
+                bytes: n_bytes,
+            };
+        }
+    }
+    Outcome::Indexed {
+        n_passages: passages.len(),
+        bytes: n_bytes,
+    }
+}
+
+fn record_failure(
+    writer: &IndexWriter,
+    fields: &index::Fields,
+    file: &SourceFile,
+    path_term: Term,
+    content_hash: u64,
+    reason: String,
+    bytes: u64,
+) -> Outcome {
+    writer.delete_term(path_term);
+    let _ = writer.add_document(document::file_document(
+        fields,
+        file,
+        content_hash,
+        Some(&reason),
+    ));
+    Outcome::Failed { reason, bytes }
+}
+
+fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::ReadError> {
+    match file.format {
+        walk::Format::Pdf => return Err(read::ReadError::Unsupported("PDF")),
+        walk::Format::Html => return Err(read::ReadError::Unsupported("HTML")),
+        walk::Format::Docx => return Err(read::ReadError::Unsupported("DOCX")),
+        walk::Format::Text | walk::Format::Markdown => {}
+    }
+    if file.size > read::MAX_FILE_BYTES {
+        return Err(read::ReadError::TooLarge {
+            size: file.size,
+            limit: read::MAX_FILE_BYTES,
+        });
+    }
+    Ok(std::fs::read(&file.path)?)
+}
+
+/// The number of threads to use: `requested`, or every core for 0.
+pub fn effective_threads(requested: usize) -> usize {
+    if requested > 0 {
+        requested
+    } else {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+/// How a corpus key is shown to the user: the corpus folder joined to it.
+pub fn display_path(corpus: &Path, key: &str) -> String {
+    corpus.join(key).display().to_string()
+}
+
+fn progress_bar(enabled: bool, length: usize) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(length as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left)")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

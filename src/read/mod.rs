@@ -1,0 +1,224 @@
+//! Bytes on disk → plain text with a map back to source lines.
+//!
+//! Every reader returns a [`Text`]: a list of [`Line`]s, each remembering the
+//! 1-based line of the source file it came from, with empty lines marking the
+//! boundary between blocks (paragraphs, headings, lists). Later stages never
+//! see markup or encodings, only clean lines and their line numbers, so a
+//! search hit can always cite `path:line`.
+
+mod markdown;
+mod plain;
+
+use std::path::Path;
+
+use crate::walk::Format;
+
+/// Files larger than this are refused rather than read into memory whole.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One line of clean text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The text, whitespace normalised; empty for a block boundary.
+    pub text: String,
+    /// The 1-based line number in the source file.
+    pub number: u32,
+    /// True when the source marked this line as a heading (a Markdown heading
+    /// or a paragraph that is bold throughout).
+    pub heading: bool,
+}
+
+/// A run of non-empty lines: one paragraph, heading or list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub lines: Vec<Line>,
+}
+
+impl Block {
+    /// The block's lines joined by single spaces, for pattern matching.
+    pub fn joined(&self) -> String {
+        let parts: Vec<&str> = self.lines.iter().map(|line| line.text.as_str()).collect();
+        parts.join(" ")
+    }
+
+    /// The first source line of the block.
+    pub fn first_line(&self) -> u32 {
+        self.lines.first().map_or(0, |line| line.number)
+    }
+
+    /// The last source line of the block.
+    pub fn last_line(&self) -> u32 {
+        self.lines.last().map_or(0, |line| line.number)
+    }
+
+    /// True when every line of the block was marked as a heading.
+    pub fn is_heading(&self) -> bool {
+        self.lines.iter().all(|line| line.heading)
+    }
+
+    /// The number of bytes of text in the block.
+    pub fn len(&self) -> usize {
+        self.lines.iter().map(|line| line.text.len() + 1).sum()
+    }
+
+    /// True when the block holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// The plain text of one record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    pub lines: Vec<Line>,
+}
+
+impl Text {
+    /// Groups the lines into blocks separated by empty lines.
+    pub fn blocks(&self) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        let mut current: Vec<Line> = Vec::new();
+        for line in &self.lines {
+            if line.text.is_empty() {
+                if !current.is_empty() {
+                    blocks.push(Block {
+                        lines: std::mem::take(&mut current),
+                    });
+                }
+            } else {
+                current.push(line.clone());
+            }
+        }
+        if !current.is_empty() {
+            blocks.push(Block { lines: current });
+        }
+        blocks
+    }
+
+    /// All the text, one line per line, for gazetteer and pattern scans.
+    pub fn full_text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+        out
+    }
+
+    fn push(&mut self, text: &str, number: u32, heading: bool) {
+        let text = normalise_whitespace(text);
+        if text.is_empty() {
+            self.push_break(number);
+        } else {
+            self.lines.push(Line {
+                text,
+                number,
+                heading,
+            });
+        }
+    }
+
+    fn push_break(&mut self, number: u32) {
+        if self.lines.last().is_some_and(|line| !line.text.is_empty()) {
+            self.lines.push(Line {
+                text: String::new(),
+                number,
+                heading: false,
+            });
+        }
+    }
+}
+
+/// Why a file could not be turned into text.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("binary data, not text (a NUL byte at offset {0})")]
+    Binary(usize),
+    #[error("file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("{0} files are not supported yet; convert it to .txt beside the original")]
+    Unsupported(&'static str),
+}
+
+/// Reads and decodes one file in its format.
+pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
+    match format {
+        Format::Text | Format::Markdown => {}
+        Format::Pdf => return Err(ReadError::Unsupported("PDF")),
+        Format::Html => return Err(ReadError::Unsupported("HTML")),
+        Format::Docx => return Err(ReadError::Unsupported("DOCX")),
+    }
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path)?;
+    read_bytes(&bytes, format)
+}
+
+/// Decodes bytes already in memory; the entry point for tests and benches.
+pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
+    let source = plain::decode(bytes)?;
+    let text = match format {
+        Format::Markdown => markdown::read(&source),
+        _ if markdown::looks_like_markdown(&source) => markdown::read(&source),
+        _ => plain::read(&source),
+    };
+    Ok(text)
+}
+
+/// Collapses runs of spaces and no-break spaces to one space, keeps a tab
+/// (attendance lists use tabs as columns) and trims the ends.
+pub fn normalise_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<char> = None;
+    for character in text.chars() {
+        if character.is_whitespace() || character == '\u{200b}' || character.is_control() {
+            pending = match (pending, character) {
+                (_, '\t') | (Some('\t'), _) => Some('\t'),
+                _ => Some(' '),
+            };
+        } else {
+            if let Some(space) = pending.take() {
+                if !out.is_empty() {
+                    out.push(space);
+                }
+            }
+            out.push(character);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_runs_collapse_but_tabs_survive() {
+        assert_eq!(normalise_whitespace("  a \u{a0} b\t c  "), "a b\tc");
+        assert_eq!(normalise_whitespace("\u{a0}"), "");
+    }
+
+    #[test]
+    fn blocks_split_on_blank_lines_and_keep_line_numbers() {
+        let text = read_bytes(b"one\ntwo\n\n\nthree\n", Format::Text).unwrap();
+        let blocks = text.blocks();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].joined(), "one two");
+        assert_eq!((blocks[1].first_line(), blocks[1].last_line()), (5, 5));
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert!(matches!(
+            read_bytes(b"abc\0def", Format::Text),
+            Err(ReadError::Binary(3))
+        ));
+    }
+}

@@ -1,0 +1,57 @@
+//! Plain text: decoding bytes to UTF-8 and splitting lines.
+
+use super::{ReadError, Text};
+
+/// How far into a file to look for NUL bytes that betray binary data.
+const BINARY_SNIFF_BYTES: usize = 8192;
+
+/// Decodes bytes to a string: a byte-order mark wins, then UTF-8, then
+/// Windows-1252, the encoding most council documents that are not UTF-8 use.
+pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
+    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
+        return Ok(text.into_owned());
+    }
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+    if let Some(offset) = sniff.iter().position(|&byte| byte == 0) {
+        return Err(ReadError::Binary(offset));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok(text.into_owned())
+        }
+    }
+}
+
+/// Splits decoded text into numbered lines.
+pub fn read(source: &str) -> Text {
+    let mut text = Text::default();
+    for (index, line) in source.lines().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        text.push(line, number, false);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_smart_quotes_and_pound_decode() {
+        let decoded = decode(b"\x93Fees\x94 of \xa35 \x96 agreed").unwrap();
+        assert_eq!(decoded, "\u{201c}Fees\u{201d} of \u{a3}5 \u{2013} agreed");
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped() {
+        assert_eq!(decode(b"\xef\xbb\xbfHello").unwrap(), "Hello");
+    }
+
+    #[test]
+    fn utf16_with_bom_decodes() {
+        assert_eq!(decode(b"\xff\xfeH\0i\0").unwrap(), "Hi");
+    }
+}

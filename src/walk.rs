@@ -1,0 +1,186 @@
+//! Corpus directory → the record files in it.
+//!
+//! walkdir finds regular files; hidden files and folders, symbolic links
+//! (never followed, so no loops), README files and files of other types are
+//! passed over. The first folder below the corpus root names the council.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+/// The document formats scrutiny knows by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Pdf,
+    Html,
+    Docx,
+}
+
+impl Format {
+    /// The format a file's extension announces, if scrutiny reads it at all.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "pdf" => Some(Format::Pdf),
+            "html" | "htm" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+}
+
+/// A record file found in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Where to read it from.
+    pub path: PathBuf,
+    /// The path relative to the corpus root, with `/` separators: the key the
+    /// index knows the file by.
+    pub key: String,
+    /// The folder directly below the corpus root, if any: the council.
+    pub council_folder: Option<String>,
+    pub format: Format,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
+    pub modified: u64,
+}
+
+/// A path the walk could not list or chose to pass over, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<SourceFile>,
+    /// Entries that could not be read (permissions, vanished files).
+    pub errors: Vec<Skipped>,
+    /// Regular files whose type scrutiny does not read.
+    pub n_other_files: usize,
+}
+
+/// Lists the record files below `root`, sorted by key so that every run sees
+/// them in the same order.
+pub fn walk(root: &Path) -> Walked {
+    let mut walked = Walked::default();
+    let entries = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                walked.errors.push(Skipped {
+                    path,
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || is_readme(entry.file_name()) {
+            continue;
+        }
+        let Some(format) = Format::from_path(entry.path()) else {
+            walked.n_other_files += 1;
+            continue;
+        };
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let components: Vec<String> = relative
+            .components()
+            .map(|component| component.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let council_folder = (components.len() > 1).then(|| components[0].clone());
+        let (size, modified) = match entry.metadata() {
+            Ok(metadata) => (metadata.len(), modified_nanos(&metadata)),
+            Err(error) => {
+                walked.errors.push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        walked.files.push(SourceFile {
+            path: entry.path().to_path_buf(),
+            key: components.join("/"),
+            council_folder,
+            format,
+            size,
+            modified,
+        });
+    }
+    walked
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|name| name.starts_with('.'))
+}
+
+/// README files describe a corpus; they are not records.
+fn is_readme(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|name| name.to_ascii_lowercase().starts_with("readme"))
+}
+
+fn modified_nanos(metadata: &std::fs::Metadata) -> u64 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |duration| {
+            u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_finds_records_and_names_councils() {
+        let dir = tempfile::tempdir().unwrap();
+        let council = dir.path().join("wiltshire");
+        std::fs::create_dir_all(council.join(".hidden")).unwrap();
+        std::fs::write(council.join("a.txt"), "text").unwrap();
+        std::fs::write(council.join("b.jpg"), "image").unwrap();
+        std::fs::write(council.join(".hidden/c.txt"), "hidden").unwrap();
+        std::fs::write(dir.path().join("README.md"), "about").unwrap();
+        std::fs::write(dir.path().join("loose.md"), "loose").unwrap();
+        let walked = walk(dir.path());
+        let keys: Vec<(&str, Option<&str>)> = walked
+            .files
+            .iter()
+            .map(|file| (file.key.as_str(), file.council_folder.as_deref()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![("loose.md", None), ("wiltshire/a.txt", Some("wiltshire"))]
+        );
+        assert_eq!(walked.n_other_files, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let council = dir.path().join("wiltshire");
+        std::fs::create_dir_all(&council).unwrap();
+        std::fs::write(council.join("a.txt"), "text").unwrap();
+        std::os::unix::fs::symlink("..", council.join("loop")).unwrap();
+        let walked = walk(dir.path());
+        assert_eq!(walked.files.len(), 1);
+        assert!(walked.errors.is_empty());
+    }
+}
