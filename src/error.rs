@@ -20,7 +20,7 @@ pub enum Error {
     IndexLocked(PathBuf),
     #[error("cannot write the index at {}: {reason}", path.display())]
     IndexWrite { path: PathBuf, reason: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Query(#[from] QueryError),
     #[error("invalid {what} {value:?}: {reason}")]
     InvalidArgument {
@@ -29,7 +29,7 @@ pub enum Error {
         reason: String,
     },
     #[error("search failed: {0}")]
-    Search(#[from] tantivy::TantivyError),
+    Search(tantivy::TantivyError),
 }
 
 /// A query that does not parse: what is wrong and at which column.
@@ -41,6 +41,12 @@ pub struct QueryError {
     pub column: usize,
     pub message: String,
     pub hint: Option<String>,
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(error: tantivy::TantivyError) -> Error {
+        Error::Search(error)
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

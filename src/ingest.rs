@@ -84,10 +84,18 @@ impl IndexSummary {
 
 /// What happened to one file.
 enum Outcome {
-    Indexed { n_passages: usize, bytes: u64 },
+    Indexed {
+        n_passages: usize,
+        bytes: u64,
+    },
     /// Same content as before; only its size or time changed.
-    Touched { bytes: u64 },
-    Failed { reason: String, bytes: u64 },
+    Touched {
+        bytes: u64,
+    },
+    Failed {
+        reason: String,
+        bytes: u64,
+    },
 }
 
 /// Indexes (or updates the index of) a corpus folder.
@@ -375,10 +383,179 @@ fn progress_bar(enabled: bool, length: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(length as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left)")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} indexing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left)",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
+}
+
+/// What [`ensure_fresh`] did before a search.
+#[derive(Debug)]
+pub enum Freshness {
+    /// There was no index; it was built from the corpus.
+    Built(IndexSummary),
+    /// The corpus had changed; the index was brought up to date.
+    Refreshed(IndexSummary),
+    /// The index already matched the corpus.
+    UpToDate,
+    /// The corpus could not be checked; the index is searched as it is.
+    NotChecked(String),
+}
+
+/// Makes sure an index exists and matches its corpus before a search: builds
+/// it when missing (from `corpus`, else `corpus/`), refreshes it when files
+/// changed. A corpus that has gone, or an index another process is writing,
+/// only earns a note: the last committed index can still be searched.
+pub fn ensure_fresh(
+    index_dir: &Path,
+    corpus: Option<&Path>,
+    threads: usize,
+    progress: bool,
+) -> Result<Freshness> {
+    if !index::exists(index_dir) {
+        let corpus = corpus.unwrap_or(Path::new("corpus"));
+        if !corpus.is_dir() {
+            return Err(Error::IndexMissing(index_dir.to_path_buf()));
+        }
+        let summary = run(&IndexOptions {
+            corpus: corpus.to_path_buf(),
+            index: index_dir.to_path_buf(),
+            threads,
+            rebuild: true,
+            progress,
+        })?;
+        return Ok(Freshness::Built(summary));
+    }
+    let opened = ScrutinyIndex::open(index_dir)?;
+    let recorded = opened.commit_info().and_then(|info| info.corpus);
+    drop(opened);
+    let Some(corpus) = corpus.map(Path::to_path_buf).or(recorded) else {
+        return Ok(Freshness::NotChecked(
+            "the index does not record its corpus folder".into(),
+        ));
+    };
+    if !corpus.is_dir() {
+        return Ok(Freshness::NotChecked(format!(
+            "corpus folder {} is not there",
+            corpus.display()
+        )));
+    }
+    let options = IndexOptions {
+        corpus,
+        index: index_dir.to_path_buf(),
+        threads,
+        rebuild: false,
+        progress,
+    };
+    match run(&options) {
+        Ok(summary) if summary.committed => Ok(Freshness::Refreshed(summary)),
+        Ok(_) => Ok(Freshness::UpToDate),
+        Err(Error::IndexLocked(_)) => Ok(Freshness::NotChecked(
+            "another scrutiny process is writing the index".into(),
+        )),
+        Err(Error::CorpusEmpty(path)) => Ok(Freshness::NotChecked(format!(
+            "corpus folder {} holds no records",
+            path.display()
+        ))),
+        Err(error) => Err(error),
+    }
+}
+
+/// One agenda item as [`inspect`] shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub officers: Vec<extract::Person>,
+    /// First and last source line of the item's text, when it has any.
+    pub lines: Option<[u32; 2]>,
+}
+
+/// One passage as [`inspect`] shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageReport {
+    pub number: u32,
+    /// The passage's item number, if the item has one.
+    pub item: Option<String>,
+    pub lines: [u32; 2],
+    pub text: String,
+}
+
+/// Everything scrutiny reads from one file, as `scrutiny extract` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordReport {
+    pub path: String,
+    pub council: Option<String>,
+    pub committee: Option<String>,
+    /// YYYY-MM-DD, or null when the record does not state it.
+    pub date: Option<String>,
+    pub kind: extract::RecordKind,
+    pub items: Vec<ItemReport>,
+    /// Every officer named in any item.
+    pub officers: Vec<extract::Person>,
+    pub members: Vec<extract::Person>,
+    pub also_attending: Vec<extract::Person>,
+    pub apologies: Vec<extract::Person>,
+    pub warnings: Vec<String>,
+    pub passages: Vec<PassageReport>,
+}
+
+impl RecordReport {
+    /// The record kind's name, as in the index and JSON.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
+/// Reads, extracts and splits one file without indexing it. The council
+/// comes from the file's folder when that names a known council, else from
+/// the text.
+pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError> {
+    let format = walk::Format::from_path(path).unwrap_or(walk::Format::Text);
+    let text = read::read(path, format)?;
+    let council_folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|folder| folder.to_str())
+        .filter(|folder| extract::council::is_known_folder(folder))
+        .map(str::to_string);
+    let record = extract::extract(&text, &Hints { council_folder });
+    let passages = split::split(&record);
+    Ok(RecordReport {
+        path: path.display().to_string(),
+        council: record.council.clone(),
+        committee: record.committee.clone(),
+        date: record.date.map(|date| date.to_string()),
+        kind: record.kind,
+        officers: record.officers(),
+        items: record
+            .items
+            .iter()
+            .map(|item| ItemReport {
+                number: item.number.clone(),
+                title: item.title.clone(),
+                officers: item.officers.clone(),
+                lines: item
+                    .blocks
+                    .first()
+                    .zip(item.blocks.last())
+                    .map(|(first, last)| [first.first_line(), last.last_line()]),
+            })
+            .collect(),
+        members: record.members.clone(),
+        also_attending: record.also_attending.clone(),
+        apologies: record.apologies.clone(),
+        warnings: record.warnings.clone(),
+        passages: passages
+            .iter()
+            .map(|passage| PassageReport {
+                number: passage.number,
+                item: record.items[passage.item].number.clone(),
+                lines: [passage.first_line, passage.last_line],
+                text: passage.text.clone(),
+            })
+            .collect(),
+    })
 }

@@ -1,8 +1,13 @@
 //! scrutiny: full-text search over local-council safeguarding committee records.
-pub mod extract;
-pub mod read;
-pub mod split;
-pub mod walk;
+pub mod cli;
 pub mod error;
+pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod query;
+pub mod read;
+pub mod render;
+pub mod search;
+pub mod snippet;
+pub mod split;
+pub mod walk;

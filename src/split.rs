@@ -52,7 +52,9 @@ pub fn split(record: &Record) -> Vec<Passage> {
                 }
                 match &mut current {
                     Some(passage) => {
-                        passage.text.push_str(if unit.starts_block { "\n\n" } else { "\n" });
+                        passage
+                            .text
+                            .push_str(if unit.starts_block { "\n\n" } else { "\n" });
                         passage.text.push_str(&unit.text);
                         passage.last_line = unit.last_line;
                     }
@@ -194,7 +196,9 @@ mod tests {
         let source = format!("Title\n\n{}\n", "x".repeat(10_000));
         let (_, passages) = passages_of(&source);
         assert!(passages.len() >= 6);
-        assert!(passages.iter().all(|passage| passage.text.len() <= MAX_PASSAGE_BYTES));
+        assert!(passages
+            .iter()
+            .all(|passage| passage.text.len() <= MAX_PASSAGE_BYTES));
         let total: usize = passages.iter().map(|passage| passage.text.len()).sum();
         assert_eq!(total, 10_000);
     }

@@ -45,11 +45,19 @@ pub fn from_folder(folder: &str) -> Option<String> {
     Some(known.map_or(spaced, |name| (*name).to_string()))
 }
 
+/// True when a folder name is a council the gazetteer knows.
+pub fn is_known_folder(folder: &str) -> bool {
+    from_folder(folder).is_some_and(|name| GAZETTEER_PATTERN.1.contains(&name.as_str()))
+}
+
 /// The council named most often in `text`; the earliest wins a tie.
 pub fn from_text(text: &str) -> Option<String> {
     let mut counts: Vec<(&str, usize, usize)> = Vec::new();
     for found in GAZETTEER_PATTERN.0.find_iter(text) {
-        match counts.iter_mut().find(|(name, _, _)| *name == found.as_str()) {
+        match counts
+            .iter_mut()
+            .find(|(name, _, _)| *name == found.as_str())
+        {
             Some(entry) => entry.1 += 1,
             None => counts.push((found.as_str(), 1, found.start())),
         }

@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn day_first_numeric_dates() {
-        assert_eq!(date("Meeting: 26/09/2017 - Panel"), Some("2017-09-26".into()));
+        assert_eq!(
+            date("Meeting: 26/09/2017 - Panel"),
+            Some("2017-09-26".into())
+        );
         assert_eq!(date("on 4.3.2019"), Some("2019-03-04".into()));
     }
 

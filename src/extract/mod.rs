@@ -144,7 +144,10 @@ pattern!(
     NUMBERED_HEADING,
     r"^(?:(?i:item)\s+)?(\d{1,3}(?:\.\d{1,2})?)[.:)]?\s+(\p{Lu}.*)$"
 );
-pattern!(PDF_ICON, r"(?i)\s+pdf icon(?:\s+PDF\s+[\d.]+\s*[KMG]B)?\s*$");
+pattern!(
+    PDF_ICON,
+    r"(?i)\s+pdf icon(?:\s+PDF\s+[\d.]+\s*[KMG]B)?\s*$"
+);
 pattern!(
     BODY_MENTION,
     r"((?:\p{Lu}[\p{L}&'’-]*\s+(?:(?:and|of|for)\s+)?)*)(Select Committee|Overview and Scrutiny Committee|Scrutiny Committee|Scrutiny Panel|O&S Panel|O&S Committee|Area Boards?)\b"
@@ -378,8 +381,7 @@ fn clean_title(title: &str) -> String {
         if title.ends_with(close) && title.matches(open).count() + title.matches(close).count() == 1
         {
             title.pop();
-        } else if open == close && title.ends_with(close) && title.matches(close).count() % 2 == 1
-        {
+        } else if open == close && title.ends_with(close) && title.matches(close).count() % 2 == 1 {
             title.pop();
         }
     }
@@ -433,7 +435,10 @@ mod tests {
 
     #[test]
     fn titles_lose_pdf_icons_and_stray_quotes() {
-        assert_eq!(clean_title("Work Programme pdf icon PDF 427 KB"), "Work Programme");
+        assert_eq!(
+            clean_title("Work Programme pdf icon PDF 427 KB"),
+            "Work Programme"
+        );
         assert_eq!(clean_title("Neglect of Children'"), "Neglect of Children");
         assert_eq!(clean_title("The 'Voice' Project"), "The 'Voice' Project");
     }
@@ -445,9 +450,19 @@ mod tests {
         );
         assert_eq!(record.kind, RecordKind::Minutes);
         assert_eq!(record.committee.as_deref(), Some("Licensing Committee"));
-        assert_eq!(record.date.map(|date| date.to_string()).as_deref(), Some("2019-03-04"));
-        let titles: Vec<Option<&str>> = record.items.iter().map(|item| item.title.as_deref()).collect();
-        assert_eq!(titles, vec![Some("Apologies"), Some("Taxi Licensing Policy")]);
+        assert_eq!(
+            record.date.map(|date| date.to_string()).as_deref(),
+            Some("2019-03-04")
+        );
+        let titles: Vec<Option<&str>> = record
+            .items
+            .iter()
+            .map(|item| item.title.as_deref())
+            .collect();
+        assert_eq!(
+            titles,
+            vec![Some("Apologies"), Some("Taxi Licensing Policy")]
+        );
     }
 
     #[test]
@@ -460,6 +475,9 @@ mod tests {
     fn unstated_dates_stay_unknown() {
         let record = extract_str("Agenda item\n\nFees\n\nIn June 2018 the fees rose.\n");
         assert_eq!(record.date, None);
-        assert!(record.warnings.iter().any(|warning| warning.contains("date")));
+        assert!(record
+            .warnings
+            .iter()
+            .any(|warning| warning.contains("date")));
     }
 }

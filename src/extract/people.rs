@@ -183,7 +183,11 @@ mod tests {
         assert_eq!(
             people,
             vec![
-                person("Tim Martin", Some("Superintendent"), Some("Staffordshire Police")),
+                person(
+                    "Tim Martin",
+                    Some("Superintendent"),
+                    Some("Staffordshire Police")
+                ),
                 person(
                     "Robert Simpson",
                     None,
@@ -202,7 +206,11 @@ mod tests {
     fn name_comma_role() {
         assert_eq!(
             parse_person("Blair Keltie, Child Sexual Exploitation Manager"),
-            Some(person("Blair Keltie", None, Some("Child Sexual Exploitation Manager")))
+            Some(person(
+                "Blair Keltie",
+                None,
+                Some("Child Sexual Exploitation Manager")
+            ))
         );
     }
 

@@ -90,7 +90,8 @@ impl ScrutinyIndex {
         }
         std::fs::create_dir_all(dir).map_err(|error| write_error(error.to_string()))?;
         let (schema, fields) = schema::build();
-        let index = Index::create_in_dir(dir, schema).map_err(|error| write_error(error.to_string()))?;
+        let index =
+            Index::create_in_dir(dir, schema).map_err(|error| write_error(error.to_string()))?;
         schema::register_tokenizers(&index);
         Ok(ScrutinyIndex {
             index,
@@ -188,9 +189,17 @@ fn remove_index_files(dir: &Path) -> std::io::Result<()> {
         let is_index_file = name == "meta.json"
             || name == ".managed.json"
             || name.starts_with(".tantivy")
-            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
-                .iter()
-                .any(|extension| name.ends_with(extension));
+            || [
+                ".idx",
+                ".pos",
+                ".term",
+                ".store",
+                ".fast",
+                ".fieldnorm",
+                ".del",
+            ]
+            .iter()
+            .any(|extension| name.ends_with(extension));
         if is_index_file && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;
         }

@@ -1,0 +1,153 @@
+//! Command-line flags (clap) → plain configuration for the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  scrutiny search sexting                      search the bundled corpus (builds index/ first)
+  scrutiny search '\"driving licence\"' --council staffordshire
+  scrutiny search 'CSE AND NOT sexting' --from 2017-01-01 --to 2017-12-31
+  scrutiny search taxi --json                  one JSON object, for scripts
+  scrutiny index ~/minutes --index ~/minutes.index
+  scrutiny extract corpus/wiltshire/*.txt      check what scrutiny reads from a record
+
+Exit status: search 0 = passages found, 1 = none, 2 = error;
+index 0 = every file indexed, 1 = committed but some files failed, 2 = error.";
+
+/// Search local-council safeguarding committee records: minutes, agenda
+/// items, reports and panel comments, ranked by passage.
+#[derive(Debug, Parser)]
+#[command(name = "scrutiny", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Where the index lives.
+    #[arg(long, global = true, env = "SCRUTINY_INDEX", default_value = "index")]
+    pub index: PathBuf,
+
+    /// Worker threads for indexing (0 = every core).
+    #[arg(long, global = true, default_value_t = 0)]
+    pub threads: usize,
+
+    /// When to colour terminal output; `auto` also honours NO_COLOR.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Print only results and errors: no progress, notes or summaries.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index from a corpus folder (one folder per council).
+    ///
+    /// Only files that changed since the last run are read again; files that
+    /// were deleted lose their passages. A run ends in one commit: stopping
+    /// it part way leaves the previous index intact.
+    Index(IndexArgs),
+    /// Search the index for ranked, highlighted passages.
+    ///
+    /// The query language: words (all must match, in any form: `sexted`
+    /// finds `sexting`), "exact phrases", AND / OR / NOT, parentheses, and
+    /// fields such as council:wiltshire, topic:licensing,
+    /// officer:"blair keltie". With no index yet, builds one from the corpus
+    /// first; if the corpus changed since, refreshes it.
+    Search(SearchArgs),
+    /// Show what scrutiny reads from record files, without indexing them.
+    ///
+    /// Prints council, committee, meeting date, record kind, agenda items
+    /// with their officers, members present, apologies and the passages, so
+    /// the extraction can be checked and trusted.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The corpus folder: one sub-folder per council, holding .txt and .md records.
+    #[arg(env = "SCRUTINY_CORPUS", default_value = "corpus")]
+    pub corpus: PathBuf,
+
+    /// Discard the index and build it again from every file.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Print the run's summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to search for, e.g. sexting, "driving licence", 'CSE AND NOT sexting'.
+    pub query: String,
+
+    /// Only this council (repeat for several).
+    #[arg(long = "council", value_name = "COUNCIL")]
+    pub councils: Vec<String>,
+
+    /// Only committees whose name contains these words.
+    #[arg(long)]
+    pub committee: Option<String>,
+
+    /// Only agenda items this officer attended, e.g. "Blair Keltie".
+    #[arg(long, value_name = "NAME")]
+    pub officer: Option<String>,
+
+    /// Only meetings on or after this date (YYYY-MM-DD); undated records are left out.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// Only meetings on or before this date (YYYY-MM-DD); undated records are left out.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// How many passages to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// The corpus to build the index from, or refresh it from (default: the
+    /// folder the index was built from, else `corpus`).
+    #[arg(long, env = "SCRUTINY_CORPUS")]
+    pub corpus: Option<PathBuf>,
+
+    /// Search the index as it is, without checking the corpus for changes.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Record files (.txt, .md).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Print a JSON array, one object per file, passages included.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}
