@@ -145,11 +145,11 @@ fn hit_of(
     let topic = text(fields.topic);
 
     let mut snippet_field = "body";
-    let mut snippet = Highlighted::from_snippet(&body_snippets.snippet(&body));
+    let mut snippet = Highlighted::from_snippet(&body_snippets.snippet(&body), &body);
     if !snippet.has_highlights() {
         let from_topic = topic
             .as_deref()
-            .map(|topic| Highlighted::from_snippet(&topic_snippets.snippet(topic)));
+            .map(|topic| Highlighted::from_snippet(&topic_snippets.snippet(topic), topic));
         match from_topic {
             Some(from_topic) if from_topic.has_highlights() => {
                 snippet = from_topic;

@@ -15,36 +15,59 @@ pub struct Highlighted {
 }
 
 impl Highlighted {
-    /// Converts a tantivy snippet, whose ranges count bytes.
-    pub fn from_snippet(snippet: &Snippet) -> Highlighted {
+    /// Converts a tantivy snippet, whose ranges count bytes. Runs of
+    /// whitespace (line breaks between a passage's lines) become one space,
+    /// and an ellipsis marks a fragment cut from a longer passage.
+    pub fn from_snippet(snippet: &Snippet, passage: &str) -> Highlighted {
         let fragment = snippet.fragment();
-        let text: String = fragment
-            .chars()
-            .map(|character| if character == '\n' { ' ' } else { character })
-            .collect();
-        let to_chars = |byte: usize| fragment[..byte.min(fragment.len())].chars().count();
+        let range = snippet.fragment_range();
+        let mut text = String::with_capacity(fragment.len() + 8);
+        if range.start > 0 {
+            text.push('…');
+        }
+        // For every byte offset of the fragment, the character offset it
+        // lands on in the collapsed text.
+        let mut char_at_byte = vec![0usize; fragment.len() + 1];
+        let mut n_chars = text.chars().count();
+        let mut in_space = false;
+        for (offset, character) in fragment.char_indices() {
+            for slot in &mut char_at_byte[offset..offset + character.len_utf8()] {
+                *slot = n_chars;
+            }
+            if character.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    n_chars += 1;
+                }
+                in_space = true;
+            } else {
+                text.push(character);
+                n_chars += 1;
+                in_space = false;
+            }
+        }
+        char_at_byte[fragment.len()] = n_chars;
+        if range.end < passage.len() {
+            text.push('…');
+        }
         let ranges = snippet
             .highlighted()
             .iter()
-            .filter(|range| {
-                fragment.is_char_boundary(range.start) && fragment.is_char_boundary(range.end)
-            })
-            .map(|range| [to_chars(range.start), to_chars(range.end)])
+            .filter(|range| range.start < range.end && range.end <= fragment.len())
+            .map(|range| [char_at_byte[range.start], char_at_byte[range.end]])
             .collect();
         Highlighted { text, ranges }
     }
 
     /// A fragment with nothing marked: the start of `text`, cut at a word.
     pub fn plain(text: &str, max_chars: usize) -> Highlighted {
-        let flat: String = text
-            .chars()
-            .map(|character| if character == '\n' { ' ' } else { character })
-            .collect();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut cut: String = flat.chars().take(max_chars).collect();
         if cut.len() < flat.len() {
             if let Some(space) = cut.rfind(' ') {
                 cut.truncate(space);
             }
+            cut.push('…');
         }
         Highlighted {
             text: cut,
@@ -152,6 +175,6 @@ mod tests {
 
     #[test]
     fn plain_fragments_cut_at_a_word() {
-        assert_eq!(Highlighted::plain("one two three", 9).text, "one two");
+        assert_eq!(Highlighted::plain("one two three", 9).text, "one two…");
     }
 }

@@ -49,9 +49,10 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         hit.date.clone().unwrap_or_else(|| "date not stated".into()),
     ];
     if let Some(topic) = &hit.topic {
+        let topic = shorten(topic, 90);
         match &hit.item {
             Some(number) => context.push(format!("item {number}: {topic}")),
-            None => context.push(topic.clone()),
+            None => context.push(topic),
         }
     }
     writeln!(out, "  {LABEL}{}{LABEL:#}", context.join(" · "))?;
@@ -76,6 +77,19 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         }
     }
     writeln!(out)
+}
+
+/// `text` cut at a word to at most `max_chars` characters, with an ellipsis.
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    cut.push('…');
+    cut
 }
 
 /// The one-line summary of an index run, and one line per failed file.

@@ -1,0 +1,252 @@
+//! Searching the bundled corpus from the command line: ranking, snippets,
+//! citations, filters, phrases and boolean queries.
+
+mod util;
+
+use serde_json::Value;
+use util::{highlighted_words, hits, text, Workspace};
+
+fn search(workspace: &Workspace, args: &[&str]) -> Value {
+    let mut with_search = vec!["search", "--limit", "200"];
+    with_search.extend_from_slice(args);
+    workspace.json(&with_search)
+}
+
+/// The text of source lines `[first, last]` of a hit, read from disk.
+fn cited_lines(workspace: &Workspace, hit: &Value) -> String {
+    let path = workspace
+        .path()
+        .join(hit["source"]["path"].as_str().unwrap());
+    let source = std::fs::read_to_string(&path).unwrap();
+    let first = hit["source"]["lines"][0].as_u64().unwrap() as usize;
+    let last = hit["source"]["lines"][1].as_u64().unwrap() as usize;
+    assert!(first >= 1 && first <= last, "{hit}");
+    source.lines().collect::<Vec<_>>()[first - 1..last].join("\n")
+}
+
+#[test]
+fn sexting_finds_only_staffordshire_with_highlights_and_right_lines() {
+    let workspace = Workspace::with_corpus();
+    let results = search(&workspace, &["sexting"]);
+    let hits = hits(&results);
+    assert!(
+        hits.len() >= 8,
+        "expected the sexting passages, got {results}"
+    );
+    assert_eq!(results["total"].as_u64().unwrap() as usize, hits.len());
+    for hit in hits {
+        assert_eq!(text(hit, "council"), "Staffordshire", "{hit}");
+        let words = highlighted_words(hit);
+        assert!(
+            words
+                .iter()
+                .any(|word| word.to_lowercase().starts_with("sext")),
+            "snippet highlights no form of sexting: {hit}"
+        );
+        let cited = cited_lines(&workspace, hit);
+        let passage = text(hit, "text");
+        let first_word = passage.split_whitespace().next().unwrap();
+        assert!(cited.contains(first_word), "{cited:?} vs {passage:?}");
+        if text(hit, "snippet_field") == "body" {
+            assert!(cited.to_lowercase().contains("sext"), "{cited:?}");
+        }
+    }
+    // Both publications of the 26 September 2017 minutes and the undated
+    // agenda item on youth produced sexual imagery are found.
+    let keys: Vec<&str> = hits
+        .iter()
+        .map(|hit| hit["source"]["key"].as_str().unwrap())
+        .collect();
+    for file in [
+        "staffordshire/000_69e15054d1adbb5c.txt",
+        "staffordshire/001_8db6af9c7e41f3bb.txt",
+        "staffordshire/002_5ee31838867c6c3e.txt",
+    ] {
+        assert!(keys.contains(&file), "{file} missing from {keys:?}");
+    }
+}
+
+#[test]
+fn the_first_search_builds_the_index_and_says_so() {
+    let workspace = Workspace::with_corpus();
+    let output = workspace.scrutiny(&["search", "sexting"]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no index at index yet; building it from corpus first"),
+        "{stderr}"
+    );
+    assert!(workspace.path().join("index/meta.json").is_file());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("corpus/staffordshire/"), "{stdout}");
+    assert!(!stdout.contains("\u{1b}["), "no colour when not a terminal");
+
+    let again = workspace.scrutiny(&["search", "sexting"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!stderr.contains("building"), "{stderr}");
+    assert_eq!(again.stdout, output.stdout);
+}
+
+#[test]
+fn colour_is_used_only_when_asked_for() {
+    let workspace = Workspace::with_corpus();
+    let coloured = workspace
+        .scrutiny(&["search", "sexting", "--color", "always"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\u{1b}[1m\u{1b}[31msexting"));
+}
+
+#[test]
+fn taxi_puts_the_worcestershire_taxi_driver_passage_first() {
+    let workspace = Workspace::with_corpus();
+    let results = search(&workspace, &["taxi"]);
+    let first = &hits(&results)[0];
+    assert_eq!(text(first, "council"), "Worcestershire");
+    assert_eq!(text(first, "committee"), "Children and Families O&S Panel");
+    assert!(text(first, "text").contains("taxi drivers were well placed"));
+    assert_eq!(
+        first["source"]["key"],
+        "worcestershire/003_1493e5dddea95e7c.txt"
+    );
+}
+
+#[test]
+fn council_filter_narrows_to_that_council() {
+    let workspace = Workspace::with_corpus();
+    let all = search(&workspace, &["CSE"]);
+    let councils: std::collections::BTreeSet<&str> =
+        hits(&all).iter().map(|hit| text(hit, "council")).collect();
+    assert_eq!(councils.len(), 3, "{councils:?}");
+    let wiltshire = search(&workspace, &["CSE", "--council", "wiltshire"]);
+    assert!(!hits(&wiltshire).is_empty());
+    assert!(hits(&wiltshire)
+        .iter()
+        .all(|hit| text(hit, "council") == "Wiltshire"));
+    assert!(wiltshire["total"].as_u64() < all["total"].as_u64());
+
+    let two = search(
+        &workspace,
+        &[
+            "CSE",
+            "--council",
+            "Wiltshire",
+            "--council",
+            "WORCESTERSHIRE",
+        ],
+    );
+    let councils: std::collections::BTreeSet<&str> =
+        hits(&two).iter().map(|hit| text(hit, "council")).collect();
+    assert_eq!(
+        councils,
+        ["Wiltshire", "Worcestershire"].into_iter().collect()
+    );
+}
+
+#[test]
+fn officer_filter_finds_the_items_the_officer_attended() {
+    let workspace = Workspace::with_corpus();
+    let results = search(&workspace, &["CSE", "--officer", "Blair Keltie"]);
+    assert!(!hits(&results).is_empty());
+    for hit in hits(&results) {
+        assert_eq!(text(hit, "council"), "Wiltshire");
+        assert_eq!(hit["officers"][0]["name"], "Blair Keltie");
+    }
+    let police = search(&workspace, &["CSE", "--officer", "tim martin"]);
+    assert!(!hits(&police).is_empty());
+    assert!(hits(&police)
+        .iter()
+        .all(|hit| text(hit, "date") == "2017-09-26"));
+}
+
+#[test]
+fn date_range_keeps_only_the_26_september_2017_records() {
+    let workspace = Workspace::with_corpus();
+    let results = search(
+        &workspace,
+        &["CSE", "--from", "2017-01-01", "--to", "2017-12-31"],
+    );
+    assert!(!hits(&results).is_empty());
+    let mut files = std::collections::BTreeSet::new();
+    for hit in hits(&results) {
+        assert_eq!(text(hit, "date"), "2017-09-26", "{hit}");
+        files.insert(hit["source"]["key"].as_str().unwrap().to_string());
+    }
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec![
+            "staffordshire/000_69e15054d1adbb5c.txt",
+            "staffordshire/001_8db6af9c7e41f3bb.txt"
+        ]
+    );
+    let later = workspace
+        .scrutiny(&["search", "CSE", "--from", "2017-09-27"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        later.status.code(),
+        Some(1),
+        "no dated record after the meeting"
+    );
+}
+
+#[test]
+fn phrase_query_matches_words_in_order() {
+    let workspace = Workspace::with_corpus();
+    let results = search(&workspace, &["\"driving licence\""]);
+    assert_eq!(hits(&results).len(), 1, "{results}");
+    assert!(text(&hits(&results)[0], "text").contains("points on a driving licence"));
+    let reversed = workspace
+        .scrutiny(&["search", "\"licence driving\""])
+        .output()
+        .unwrap();
+    assert_eq!(reversed.status.code(), Some(1));
+}
+
+#[test]
+fn and_not_excludes_passages() {
+    let workspace = Workspace::with_corpus();
+    let cse = search(&workspace, &["CSE"]);
+    let without = search(&workspace, &["CSE AND NOT sexting"]);
+    assert!(!hits(&without).is_empty());
+    assert!(without["total"].as_u64() < cse["total"].as_u64());
+    for hit in hits(&without) {
+        let all_text = format!("{} {}", text(hit, "text"), text(hit, "topic")).to_lowercase();
+        assert!(!all_text.contains("sext"), "{hit}");
+        assert!(all_text.contains("cse"), "{hit}");
+    }
+    let either = search(&workspace, &["taxi OR sexting"]);
+    let councils: std::collections::BTreeSet<&str> = hits(&either)
+        .iter()
+        .map(|hit| text(hit, "council"))
+        .collect();
+    assert_eq!(
+        councils,
+        ["Staffordshire", "Worcestershire"].into_iter().collect()
+    );
+}
+
+#[test]
+fn field_queries_and_stemming() {
+    let workspace = Workspace::with_corpus();
+    let by_field = search(&workspace, &["council:wiltshire grooming"]);
+    assert!(!hits(&by_field).is_empty());
+    assert!(hits(&by_field)
+        .iter()
+        .all(|hit| text(hit, "council") == "Wiltshire"));
+    // "sexted" and "sexting" share a stem.
+    let stemmed = search(&workspace, &["sexted"]);
+    assert_eq!(stemmed["total"], search(&workspace, &["sexting"])["total"]);
+}
+
+#[test]
+fn no_match_exits_1_and_prints_nothing() {
+    let workspace = Workspace::with_corpus();
+    let output = workspace
+        .scrutiny(&["search", "zeppelin"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+}
