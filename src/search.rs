@@ -223,7 +223,7 @@ pub fn councils(index: &ScrutinyIndex, searcher: &Searcher) -> Result<Vec<String
         let mut stream = inverted
             .terms()
             .stream()
-            .map_err(|error| tantivy::TantivyError::from(error))?;
+            .map_err(tantivy::TantivyError::from)?;
         while stream.advance() {
             let council = String::from_utf8_lossy(stream.key()).into_owned();
             if !councils.contains(&council) {

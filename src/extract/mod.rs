@@ -378,10 +378,12 @@ fn clean_title(title: &str) -> String {
     let title = PDF_ICON.replace(title, "");
     let mut title = title.trim().to_string();
     for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”')] {
-        if title.ends_with(close) && title.matches(open).count() + title.matches(close).count() == 1
-        {
-            title.pop();
-        } else if open == close && title.ends_with(close) && title.matches(close).count() % 2 == 1 {
+        let unbalanced = if open == close {
+            title.matches(close).count() % 2 == 1
+        } else {
+            title.matches(close).count() > title.matches(open).count()
+        };
+        if title.ends_with(close) && unbalanced {
             title.pop();
         }
     }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
+use tantivy::schema::document::Document;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
 
@@ -161,6 +162,26 @@ impl ScrutinyIndex {
             );
         }
         Ok(manifest)
+    }
+}
+
+impl ScrutinyIndex {
+    /// Every stored document as JSON, sorted: the index's whole content,
+    /// whatever order the documents were added in or segments they sit in.
+    pub fn stored_documents(&self) -> Result<Vec<String>> {
+        let reader = self.index.reader()?;
+        let searcher = reader.searcher();
+        let schema = self.index.schema();
+        let mut documents = Vec::new();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(1).map_err(TantivyError::from)?;
+            for doc_id in segment.doc_ids_alive() {
+                let document: TantivyDocument = store.get(doc_id)?;
+                documents.push(document.to_json(&schema));
+            }
+        }
+        documents.sort();
+        Ok(documents)
     }
 }
 
