@@ -1,1 +1,152 @@
-fn main() {}
+//! One criterion group per pipeline stage, each reporting bytes per second:
+//! read (decode + Markdown), extract, split, index (walk to commit) and
+//! query (search with snippets). Input: the bundled corpus, copied 40 times
+//! for the index stage so that commit cost does not hide the rest.
+//!
+//! Run with `cargo bench --bench stages`.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use scrutiny::extract::{self, Hints};
+use scrutiny::index::ScrutinyIndex;
+use scrutiny::ingest::{self, IndexOptions};
+use scrutiny::read;
+use scrutiny::search::{self, SearchRequest};
+use scrutiny::split;
+use scrutiny::walk::{self, Format};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Every record of the bundled corpus: bytes and council folder.
+fn records() -> Vec<(Vec<u8>, Option<String>)> {
+    walk::walk(&corpus())
+        .files
+        .into_iter()
+        .map(|file| (std::fs::read(&file.path).unwrap(), file.council_folder))
+        .collect()
+}
+
+fn total_bytes(records: &[(Vec<u8>, Option<String>)]) -> u64 {
+    records.iter().map(|(bytes, _)| bytes.len() as u64).sum()
+}
+
+fn stages(criterion: &mut Criterion) {
+    let records = records();
+    let bytes = total_bytes(&records);
+    let texts: Vec<(read::Text, Hints)> = records
+        .iter()
+        .map(|(source, folder)| {
+            (
+                read::read_bytes(source, Format::Text).unwrap(),
+                Hints {
+                    council_folder: folder.clone(),
+                },
+            )
+        })
+        .collect();
+    let extracted: Vec<extract::Record> = texts
+        .iter()
+        .map(|(text, hints)| extract::extract(text, hints))
+        .collect();
+
+    let mut group = criterion.benchmark_group("stage");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("read", |bencher| {
+        bencher.iter(|| {
+            for (source, _) in &records {
+                std::hint::black_box(read::read_bytes(source, Format::Text).unwrap());
+            }
+        })
+    });
+    group.bench_function("extract", |bencher| {
+        bencher.iter(|| {
+            for (text, hints) in &texts {
+                std::hint::black_box(extract::extract(text, hints));
+            }
+        })
+    });
+    group.bench_function("split", |bencher| {
+        bencher.iter(|| {
+            for record in &extracted {
+                std::hint::black_box(split::split(record));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn index(criterion: &mut Criterion) {
+    let scratch = tempfile::tempdir().unwrap();
+    let big_corpus = scratch.path().join("corpus");
+    let mut bytes = 0u64;
+    for copy in 0..40 {
+        for file in walk::walk(&corpus()).files {
+            let folder = file.council_folder.unwrap_or_default();
+            let target = big_corpus.join(&folder);
+            std::fs::create_dir_all(&target).unwrap();
+            let name = format!(
+                "{copy:02}-{}",
+                file.path.file_name().unwrap().to_string_lossy()
+            );
+            bytes += std::fs::copy(&file.path, target.join(name)).unwrap();
+        }
+    }
+    let mut group = criterion.benchmark_group("index");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes));
+    for threads in [1, 2] {
+        group.bench_with_input(
+            BenchmarkId::new("rebuild", threads),
+            &threads,
+            |bencher, &threads| {
+                let options = IndexOptions {
+                    corpus: big_corpus.clone(),
+                    index: scratch.path().join(format!("index-{threads}")),
+                    threads,
+                    rebuild: true,
+                    progress: false,
+                };
+                bencher.iter(|| ingest::run(&options).unwrap())
+            },
+        );
+    }
+    group.finish();
+}
+
+fn query(criterion: &mut Criterion) {
+    let scratch = tempfile::tempdir().unwrap();
+    let options = IndexOptions {
+        corpus: corpus(),
+        index: scratch.path().join("index"),
+        threads: 1,
+        rebuild: true,
+        progress: false,
+    };
+    ingest::run(&options).unwrap();
+    let index = ScrutinyIndex::open(&options.index).unwrap();
+    let mut group = criterion.benchmark_group("query");
+    for query in [
+        "sexting",
+        "taxi drivers",
+        "\"driving licence\"",
+        "CSE AND NOT sexting",
+    ] {
+        let request = SearchRequest {
+            query: query.to_string(),
+            filters: Default::default(),
+            limit: 10,
+        };
+        group.bench_with_input(
+            BenchmarkId::new("search+snippets", query),
+            &request,
+            |bencher, request| bencher.iter(|| search::search(&index, request).unwrap()),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, stages, index, query);
+criterion_main!(benches);

@@ -334,13 +334,15 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
     }
     record.items = items;
 
+    let needs_text = hints.council_folder.is_none() || record.committee.is_none();
+    let full_text = if needs_text { text.full_text() } else { String::new() };
     record.council = hints
         .council_folder
         .as_deref()
         .and_then(council::from_folder)
-        .or_else(|| council::from_text(&text.full_text()));
+        .or_else(|| council::from_text(&full_text));
     if record.committee.is_none() {
-        record.committee = committee_from_mentions(&text.full_text());
+        record.committee = committee_from_mentions(&full_text);
     }
     if record.council.is_none() {
         record.warnings.push("no council found".into());
