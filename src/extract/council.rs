@@ -17,7 +17,7 @@ static GAZETTEER_PATTERN: LazyLock<(Regex, Vec<&'static str>)> = LazyLock::new(|
     // Longest first, so the alternation prefers "West Sussex" to "Sussex".
     names.sort_by_key(|name| std::cmp::Reverse(name.len()));
     let alternation: Vec<String> = names.iter().map(|name| regex::escape(name)).collect();
-    let pattern = format!(r"\b(?:{})\b", alternation.join("|"));
+    let pattern = format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"));
     (Regex::new(&pattern).unwrap(), names)
 });
 

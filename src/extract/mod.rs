@@ -150,7 +150,7 @@ pattern!(
 );
 pattern!(
     BODY_MENTION,
-    r"((?:\p{Lu}[\p{L}&'’-]*\s+(?:(?:and|of|for)\s+)?)*)(Select Committee|Overview and Scrutiny Committee|Scrutiny Committee|Scrutiny Panel|O&S Panel|O&S Committee|Area Boards?)\b"
+    r"((?:\p{Lu}[\p{L}&'’-]*\s+(?:(?:and|of|for)\s+)?)*)(Select Committee|Overview and Scrutiny Committee|Scrutiny Committee|Scrutiny Panel|O&S Panel|O&S Committee|Area Boards?)(?-u:\b)"
 );
 
 /// Lines that are page furniture, not part of any record.
@@ -335,7 +335,11 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
     record.items = items;
 
     let needs_text = hints.council_folder.is_none() || record.committee.is_none();
-    let full_text = if needs_text { text.full_text() } else { String::new() };
+    let full_text = if needs_text {
+        text.full_text()
+    } else {
+        String::new()
+    };
     record.council = hints
         .council_folder
         .as_deref()
