@@ -39,6 +39,7 @@ pub fn passage_id(key: &str, text: &str, occurrence: usize) -> String {
 pub fn passage_documents(
     fields: &Fields,
     key: &str,
+    content_hash: u64,
     record: &Record,
     passages: &[Passage],
 ) -> Vec<TantivyDocument> {
@@ -53,6 +54,7 @@ pub fn passage_documents(
             document.add_text(fields.id, passage_id(key, &passage.text, *occurrence));
             *occurrence += 1;
             document.add_text(fields.path, key);
+            document.add_u64(fields.content_hash, content_hash);
             if let Some(council) = &record.council {
                 document.add_text(fields.council, council);
             }
