@@ -16,6 +16,8 @@ pub enum Error {
     IndexMissing(PathBuf),
     #[error("cannot open the index at {}: {reason}; rebuild it with `scrutiny index --rebuild`", path.display())]
     IndexUnreadable { path: PathBuf, reason: String },
+    #[error("the index at {} was built by an older version of scrutiny; rebuild it with `scrutiny index --rebuild`", .0.display())]
+    IndexOutdated(PathBuf),
     #[error("the index at {} is locked by another scrutiny process; wait for it to finish", .0.display())]
     IndexLocked(PathBuf),
     #[error("cannot write the index at {}: {reason}", path.display())]

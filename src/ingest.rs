@@ -118,6 +118,12 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
         match ScrutinyIndex::open(&options.index) {
             Ok(opened) => opened,
             Err(Error::IndexUnreadable { .. }) if rebuild => ScrutinyIndex::create(&options.index)?,
+            // The index is derived from the corpus, which is here: an index
+            // in an older layout is simply built again.
+            Err(Error::IndexOutdated(_)) => {
+                rebuild = true;
+                ScrutinyIndex::create(&options.index)?
+            }
             Err(error) => return Err(error),
         }
     } else {
@@ -313,7 +319,8 @@ fn index_file(
     let record = extract::extract(&text, &hints);
     let passages = split::split(&record);
     writer.delete_term(path_term);
-    let mut documents = document::passage_documents(fields, &file.key, content_hash, &record, &passages);
+    let mut documents =
+        document::passage_documents(fields, &file.key, content_hash, &record, &passages);
     documents.push(document::file_document(fields, file, content_hash, None));
     for document in documents {
         if let Err(error) = writer.add_document(document) {
@@ -428,9 +435,14 @@ pub fn ensure_fresh(
         })?;
         return Ok(Freshness::Built(summary));
     }
-    let opened = ScrutinyIndex::open(index_dir)?;
-    let recorded = opened.commit_info().and_then(|info| info.corpus);
-    drop(opened);
+    let recorded = match ScrutinyIndex::open(index_dir) {
+        Ok(opened) => opened.commit_info().and_then(|info| info.corpus),
+        // An outdated index is rebuilt from its corpus below, if it is here.
+        Err(Error::IndexOutdated(_)) => {
+            index::recorded_commit_info(index_dir).and_then(|info| info.corpus)
+        }
+        Err(error) => return Err(error),
+    };
     let Some(corpus) = corpus.map(Path::to_path_buf).or(recorded) else {
         return Ok(Freshness::NotChecked(
             "the index does not record its corpus folder".into(),

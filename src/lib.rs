@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod glossary;
 pub mod index;
 pub mod ingest;
 pub mod query;

@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod schema;
+pub mod spelling;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever reading, extraction or splitting changes what a file
 /// yields, so that an index built by an older scrutiny is rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// An opened index with its field handles and analysers registered.
 #[derive(Clone)]
@@ -55,6 +56,12 @@ pub struct FileEntry {
     pub message: String,
 }
 
+/// What the last commit of the index at `dir` recorded, whatever its schema.
+pub fn recorded_commit_info(dir: &Path) -> Option<CommitInfo> {
+    let metas = Index::open_in_dir(dir).ok()?.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
 /// True when `dir` holds a tantivy index.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
@@ -71,7 +78,8 @@ impl ScrutinyIndex {
             reason: error.to_string(),
         };
         let index = Index::open_in_dir(dir).map_err(unreadable)?;
-        let fields = schema::fields_of(&index.schema()).map_err(unreadable)?;
+        let fields = schema::fields_of(&index.schema())
+            .map_err(|_| Error::IndexOutdated(dir.to_path_buf()))?;
         schema::register_tokenizers(&index);
         Ok(ScrutinyIndex {
             index,

@@ -11,7 +11,10 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
-/// English text: words, lower-cased, accents folded, stemmed (Porter2).
+use super::spelling::SpellingVariants;
+
+/// English text: words, lower-cased, accents folded, British and American
+/// spellings made one, stemmed (Porter2).
 pub const ENGLISH: &str = "scrutiny_en";
 /// Names: words, lower-cased, accents folded, not stemmed.
 pub const NAMES: &str = "scrutiny_names";
@@ -139,6 +142,7 @@ pub fn register_tokenizers(index: &Index) {
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
+            .filter(SpellingVariants)
             .filter(Stemmer::new(Language::English))
             .build(),
     );
