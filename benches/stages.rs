@@ -134,11 +134,7 @@ fn query(criterion: &mut Criterion) {
         "\"driving licence\"",
         "CSE AND NOT sexting",
     ] {
-        let request = SearchRequest {
-            query: query.to_string(),
-            filters: Default::default(),
-            limit: 10,
-        };
+        let request = SearchRequest::new(query, 10);
         group.bench_with_input(
             BenchmarkId::new("search+snippets", query),
             &request,

@@ -39,6 +39,11 @@ pub struct Cli {
     /// Print only results and errors: no progress, notes or summaries.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// A glossary file whose groups of synonyms are used beside the built-in
+    /// ones (see data/glossary.toml for the form).
+    #[arg(long, global = true, env = "SCRUTINY_GLOSSARY", value_name = "FILE")]
+    pub glossary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +133,14 @@ pub struct SearchArgs {
     /// Search the index as it is, without checking the corpus for changes.
     #[arg(long)]
     pub no_refresh: bool,
+
+    /// Do not expand acronyms and synonyms from the glossary.
+    #[arg(long)]
+    pub no_expand: bool,
+
+    /// Show passages published more than once separately, not as one hit.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

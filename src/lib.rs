@@ -6,6 +6,7 @@ pub mod glossary;
 pub mod index;
 pub mod ingest;
 pub mod query;
+pub mod rank;
 pub mod read;
 pub mod render;
 pub mod search;

@@ -8,6 +8,7 @@ use clap::Parser;
 
 use scrutiny::cli::{Cli, ColorWhen, Command, ExtractArgs, IndexArgs, SearchArgs};
 use scrutiny::error::Error;
+use scrutiny::glossary::Glossary;
 use scrutiny::ingest::{self, Freshness, IndexOptions};
 use scrutiny::query::{self, Filters};
 use scrutiny::render;
@@ -132,6 +133,9 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
         query: args.query.clone(),
         filters,
         limit: usize::from(args.limit),
+        glossary: glossary(cli, args.no_expand)?,
+        all: args.all,
+        any_word: false,
     };
     let results = search::search(&index, &request)?;
     let mut out = stdout(cli);
@@ -153,6 +157,18 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
     } else {
         0
     })
+}
+
+/// The glossary to expand queries with: none with `--no-expand`, else the
+/// built-in one plus the user's file.
+fn glossary(cli: &Cli, no_expand: bool) -> anyhow::Result<Option<Glossary>> {
+    if no_expand {
+        return Ok(None);
+    }
+    Ok(Some(match &cli.glossary {
+        Some(path) => Glossary::with_file(path)?,
+        None => Glossary::builtin(),
+    }))
 }
 
 fn refresh_before_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<()> {

@@ -9,12 +9,19 @@
 use std::ops::Bound;
 
 use jiff::civil::Date;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
+use serde::Serialize;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryParser,
+    RangeQuery, TermQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Searcher;
 use tantivy::Term;
 
 use crate::error::{Error, QueryError, Result};
+use crate::glossary::{self, Glossary};
 use crate::index::{document, schema, ScrutinyIndex};
 
 /// Fields a query may name, as `field:value`.
@@ -230,13 +237,63 @@ fn check_field(query: &str, column: usize, word: &str) -> std::result::Result<()
     Ok(())
 }
 
+/// How much an expanded term weighs against the words the user typed.
+pub const EXPANSION_BOOST: f32 = 0.6;
+/// How much a typo-tolerant match weighs against an exact one.
+pub const FUZZY_BOOST: f32 = 0.4;
+/// How much a match in the agenda item's title weighs against one in the text.
+pub const TOPIC_BOOST: f32 = 1.5;
+/// Words shorter than this are never matched with typos.
+pub const FUZZY_MIN_CHARS: usize = 5;
+
+/// How to read a query.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueryOptions<'a> {
+    /// The glossary to expand terms with; `None` expands nothing.
+    pub glossary: Option<&'a Glossary>,
+    /// Match passages with any of the words, not all (compare and timeline).
+    pub any_word: bool,
+}
+
+/// A glossary expansion applied to a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expansion {
+    /// The query's own words.
+    pub term: String,
+    /// What they were expanded with.
+    pub alternatives: Vec<String>,
+}
+
+/// A word of the query found nowhere in the index, matched with typos.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub word: String,
+    /// The edit distance allowed.
+    pub distance: u8,
+}
+
+/// A query ready to run, and what was done to the user's words.
+pub struct BuiltQuery {
+    pub query: Box<dyn Query>,
+    pub expansions: Vec<Expansion>,
+    pub corrections: Vec<Correction>,
+}
+
 /// Builds the tantivy query for a query text and filters.
-pub fn build(index: &ScrutinyIndex, query: &str, filters: &Filters) -> Result<Box<dyn Query>> {
+pub fn build(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    query: &str,
+    filters: &Filters,
+    options: QueryOptions,
+) -> Result<BuiltQuery> {
     validate(query)?;
     let fields = index.fields;
     let mut parser = QueryParser::for_index(&index.index, vec![fields.body, fields.topic]);
-    parser.set_conjunction_by_default();
-    parser.set_field_boost(fields.topic, 0.5);
+    if !options.any_word {
+        parser.set_conjunction_by_default();
+    }
+    parser.set_field_boost(fields.topic, TOPIC_BOOST);
     let tantivy_error = |message: String| QueryError {
         query: query.to_string(),
         column: 1,
@@ -245,9 +302,31 @@ pub fn build(index: &ScrutinyIndex, query: &str, filters: &Filters) -> Result<Bo
     };
     let ast = query_grammar::parse_query(query)
         .map_err(|_| tantivy_error("the query does not parse".into()))?;
-    let parsed = parser
-        .build_query_from_user_input_ast(complete_negations(ast))
-        .map_err(|error| tantivy_error(error.to_string()))?;
+    let mut analyzer = index.index.tokenizer_for_field(fields.body)?;
+    let longest_term = options
+        .glossary
+        .map_or(0, |glossary| glossary.longest_term(&mut analyzer));
+    let mut converter = Converter {
+        index,
+        searcher,
+        parser: &parser,
+        analyzer,
+        glossary: options.glossary,
+        longest_term,
+        default_occur: if options.any_word {
+            Occur::Should
+        } else {
+            Occur::Must
+        },
+        expansions: Vec::new(),
+        corrections: Vec::new(),
+    };
+    let parsed = converter.convert(ast).map_err(|error| match error {
+        Error::Search(error) => Error::Query(tantivy_error(error.to_string())),
+        other => other,
+    })?;
+    let expansions = std::mem::take(&mut converter.expansions);
+    let corrections = std::mem::take(&mut converter.corrections);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, parsed),
@@ -311,37 +390,219 @@ pub fn build(index: &ScrutinyIndex, query: &str, filters: &Filters) -> Result<Bo
         };
         clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
-    Ok(Box::new(BooleanQuery::new(clauses)))
+    Ok(BuiltQuery {
+        query: Box::new(BooleanQuery::new(clauses)),
+        expansions,
+        corrections,
+    })
 }
 
-/// Gives every purely negative group something to subtract from.
-///
-/// tantivy matches nothing for a group that only excludes, so `CSE AND NOT
-/// sexting` (`+cse +(-sexting)`) and `-sexting` would find nothing. Adding
-/// "all passages" to such a group gives the meaning a reader expects.
-fn complete_negations(ast: UserInputAst) -> UserInputAst {
-    match ast {
-        UserInputAst::Clause(children) => {
-            let mut children: Vec<(Option<Occur>, UserInputAst)> = children
-                .into_iter()
-                .map(|(occur, child)| (occur, complete_negations(child)))
-                .collect();
-            let only_negative = !children.is_empty()
-                && children
-                    .iter()
-                    .all(|(occur, _)| *occur == Some(Occur::MustNot));
-            if only_negative {
-                children.push((
-                    Some(Occur::Must),
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+/// Turns the parsed query into tantivy queries: leaves are built by
+/// tantivy's own parser; around them we add glossary alternatives, typo
+/// tolerance for words the index does not hold, and "all passages" for
+/// groups that only exclude.
+struct Converter<'a> {
+    index: &'a ScrutinyIndex,
+    searcher: &'a Searcher,
+    parser: &'a QueryParser,
+    analyzer: TextAnalyzer,
+    glossary: Option<&'a Glossary>,
+    longest_term: usize,
+    default_occur: Occur,
+    expansions: Vec<Expansion>,
+    corrections: Vec<Correction>,
+}
+
+impl Converter<'_> {
+    fn convert(&mut self, ast: UserInputAst) -> Result<Box<dyn Query>> {
+        match ast {
+            UserInputAst::Clause(children) => self.clause(children),
+            UserInputAst::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
+                self.convert(*inner)?,
+                boost.into_inner() as f32,
+            ))),
+            leaf @ UserInputAst::Leaf(_) => self.clause(vec![(None, leaf)]),
+        }
+    }
+
+    fn occur(&self, occur: Option<Occur>) -> Occur {
+        occur.unwrap_or(self.default_occur)
+    }
+
+    fn clause(&mut self, children: Vec<(Option<Occur>, UserInputAst)>) -> Result<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut position = 0;
+        while position < children.len() {
+            if let Some((length, query)) = self.glossary_run(&children[position..])? {
+                clauses.push((self.occur(children[position].0), query));
+                position += length;
+                continue;
+            }
+            let (occur, child) = children[position].clone();
+            let query = match child {
+                UserInputAst::Leaf(leaf) => self.leaf(*leaf)?,
+                other => self.convert(other)?,
+            };
+            clauses.push((self.occur(occur), query));
+            position += 1;
+        }
+        if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            // tantivy matches nothing for a group that only excludes:
+            // `CSE AND NOT sexting` means "CSE, and all passages but sexting".
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+            return Ok(clauses.remove(0).1);
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A plain word or phrase of the default fields, not negated.
+    fn expandable(child: &(Option<Occur>, UserInputAst)) -> Option<&UserInputLiteral> {
+        match child {
+            (None | Some(Occur::Must) | Some(Occur::Should), UserInputAst::Leaf(leaf)) => {
+                match &**leaf {
+                    UserInputLeaf::Literal(literal)
+                        if literal.field_name.is_none() && !literal.prefix =>
+                    {
+                        Some(literal)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The longest run of plain words at the start of `children` that is a
+    /// glossary term, built as "the words, or any of their alternatives".
+    fn glossary_run(
+        &mut self,
+        children: &[(Option<Occur>, UserInputAst)],
+    ) -> Result<Option<(usize, Box<dyn Query>)>> {
+        let Some(glossary) = self.glossary else {
+            return Ok(None);
+        };
+        let mut literals = Vec::new();
+        for child in children.iter().take(self.longest_term.max(1)) {
+            match Self::expandable(child) {
+                Some(literal) if literals.is_empty() || child.0 == children[0].0 => {
+                    literals.push(literal.clone())
+                }
+                _ => break,
+            }
+        }
+        for length in (1..=literals.len()).rev() {
+            let mut words = Vec::new();
+            for literal in &literals[..length] {
+                words.extend(glossary::analyse(&mut self.analyzer, &literal.phrase));
+            }
+            if words.is_empty() {
+                continue;
+            }
+            let alternatives = glossary.alternatives(&mut self.analyzer, &words);
+            if alternatives.is_empty() {
+                continue;
+            }
+            let mut originals: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for literal in &literals[..length] {
+                originals.push((
+                    Occur::Must,
+                    self.leaf(UserInputLeaf::Literal(literal.clone()))?,
                 ));
             }
-            UserInputAst::Clause(children)
+            let original: Box<dyn Query> = if originals.len() == 1 {
+                originals.remove(0).1
+            } else {
+                Box::new(BooleanQuery::new(originals))
+            };
+            let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, original)];
+            for alternative in &alternatives {
+                let phrase = UserInputLiteral {
+                    field_name: None,
+                    phrase: alternative.clone(),
+                    delimiter: Delimiter::DoubleQuotes,
+                    slop: 0,
+                    prefix: false,
+                };
+                let query = self.tantivy_leaf(UserInputLeaf::Literal(phrase))?;
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, EXPANSION_BOOST)),
+                ));
+            }
+            let term: Vec<&str> = literals[..length]
+                .iter()
+                .map(|literal| literal.phrase.as_str())
+                .collect();
+            self.expansions.push(Expansion {
+                term: term.join(" "),
+                alternatives,
+            });
+            return Ok(Some((length, Box::new(BooleanQuery::new(any)))));
         }
-        UserInputAst::Boost(inner, boost) => {
-            UserInputAst::Boost(Box::new(complete_negations(*inner)), boost)
+        Ok(None)
+    }
+
+    /// One leaf: tantivy builds it; a single word that the index holds
+    /// nowhere is also matched with typos, ranked below exact matches.
+    fn leaf(&mut self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
+        let word = match &leaf {
+            UserInputLeaf::Literal(literal)
+                if literal.field_name.is_none()
+                    && literal.delimiter == Delimiter::None
+                    && !literal.prefix
+                    && literal.phrase.chars().count() >= FUZZY_MIN_CHARS =>
+            {
+                Some(literal.phrase.clone())
+            }
+            _ => None,
+        };
+        let exact = self.tantivy_leaf(leaf)?;
+        let Some(word) = word else {
+            return Ok(exact);
+        };
+        let analysed = glossary::analyse(&mut self.analyzer, &word);
+        if analysed.len() != 1 {
+            return Ok(exact);
         }
-        leaf => leaf,
+        let fields = self.index.fields;
+        let mut known = false;
+        for field in [fields.body, fields.topic] {
+            if self
+                .searcher
+                .doc_freq(&Term::from_field_text(field, &analysed[0]))?
+                > 0
+            {
+                known = true;
+            }
+        }
+        if known {
+            return Ok(exact);
+        }
+        let distance: u8 = if word.chars().count() >= 8 { 2 } else { 1 };
+        self.corrections.push(Correction { word, distance });
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact)];
+        for field in [fields.body, fields.topic] {
+            let fuzzy =
+                FuzzyTermQuery::new(Term::from_field_text(field, &analysed[0]), distance, true);
+            any.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)),
+            ));
+        }
+        Ok(Box::new(BooleanQuery::new(any)))
+    }
+
+    fn tantivy_leaf(&self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
+        if matches!(leaf, UserInputLeaf::All) {
+            return Ok(Box::new(AllQuery));
+        }
+        self.parser
+            .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf)))
+            .map_err(|error| {
+                Error::Search(tantivy::TantivyError::InvalidArgument(error.to_string()))
+            })
     }
 }
 

@@ -1,18 +1,24 @@
 //! The query pipeline: query → rank → snippet, one call shared by every
 //! front end so the CLI, its JSON and (later) the web page always agree.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::Value;
+use tantivy::query::Query as _;
+use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Score;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::extract::Person;
+use crate::glossary::{self, Glossary};
 use crate::index::ScrutinyIndex;
-use crate::query::{self, Filters};
+use crate::query::{self, Correction, Expansion, Filters, QueryOptions};
+use crate::rank;
 use crate::snippet::Highlighted;
 
 /// The longest snippet, in characters.
@@ -24,6 +30,37 @@ pub struct SearchRequest {
     pub query: String,
     pub filters: Filters,
     pub limit: usize,
+    /// The glossary to expand terms with; `None` expands nothing.
+    pub glossary: Option<Glossary>,
+    /// Show duplicate passages separately instead of collapsing them.
+    pub all: bool,
+    /// Match passages with any of the words, not all of them.
+    pub any_word: bool,
+}
+
+impl SearchRequest {
+    /// A request with the default settings: built-in glossary, duplicates
+    /// collapsed, every word required.
+    pub fn new(query: &str, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            filters: Filters::default(),
+            limit,
+            glossary: Some(Glossary::builtin()),
+            all: false,
+            any_word: false,
+        }
+    }
+}
+
+/// Another place a collapsed passage appears.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub id: String,
+    pub council: Option<String>,
+    pub committee: Option<String>,
+    pub date: Option<String>,
+    pub source: Source,
 }
 
 /// Where a passage comes from.
@@ -64,14 +101,20 @@ pub struct Hit {
     pub snippet_field: String,
     /// The whole passage.
     pub text: String,
+    /// Other places the same (or nearly the same) passage appears.
+    pub also_in: Vec<Location>,
 }
 
 /// The answer to a search.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub query: String,
-    /// How many passages match in all.
+    /// How many passages match in all, duplicates included.
     pub total: usize,
+    /// Glossary expansions applied to the query.
+    pub expansions: Vec<Expansion>,
+    /// Words found nowhere in the index, matched with typos.
+    pub corrections: Vec<Correction>,
     pub hits: Vec<Hit>,
 }
 
@@ -80,42 +123,170 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
     let reader = index.index.reader()?;
     let searcher = reader.searcher();
     check_councils(index, &searcher, &request.filters.councils)?;
-    let query = query::build(index, &request.query, &request.filters)?;
+    let options = QueryOptions {
+        glossary: request.glossary.as_ref(),
+        any_word: request.any_word,
+    };
+    let built = query::build(index, &searcher, &request.query, &request.filters, options)?;
+    let query = built.query;
 
-    // Fetch more than asked so that ties at the cut are broken by id, the
-    // same way on every run, whatever the segment layout.
-    let fetch = request.limit.saturating_mul(2).saturating_add(10);
+    // Fetch more than asked: duplicates collapse, and ties at the cut are
+    // broken by id the same way on every run, whatever the segment layout.
+    let fetch = request.limit.saturating_mul(3).saturating_add(20);
     let (top, total) = searcher.search(
         &*query,
         &(TopDocs::with_limit(fetch.max(1)).order_by_score(), Count),
     )?;
-
-    let fields = index.fields;
-    let mut body_snippets = SnippetGenerator::create(&searcher, &*query, fields.body)?;
-    body_snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut topic_snippets = SnippetGenerator::create(&searcher, &*query, fields.topic)?;
-    topic_snippets.set_max_num_chars(SNIPPET_CHARS);
-
     let corpus = index.commit_info().and_then(|info| info.corpus);
-    let mut hits = Vec::with_capacity(top.len());
+    let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
-        hits.push(hit_of(
-            index,
-            &searcher,
-            address,
-            score,
-            &body_snippets,
-            &topic_snippets,
-            corpus.as_deref(),
-        )?);
+        candidates.push(hit_of(index, &searcher, address, score, corpus.as_deref())?);
     }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    hits.truncate(request.limit);
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+
+    let grouped: Vec<(Hit, Vec<Hit>)> = if request.all {
+        candidates
+            .into_iter()
+            .map(|hit| (hit, Vec::new()))
+            .collect()
+    } else {
+        rank::collapse(candidates, |hit| hit.text.as_str())
+    };
+
+    let highlighter = Highlighter::new(index, &searcher, request, &built.expansions)?;
+    let mut hits = Vec::with_capacity(request.limit);
+    for (mut hit, duplicates) in grouped.into_iter().take(request.limit) {
+        highlighter.add_snippet(&mut hit);
+        hit.also_in = duplicates
+            .into_iter()
+            .map(|duplicate| Location {
+                id: duplicate.id,
+                council: duplicate.council,
+                committee: duplicate.committee,
+                date: duplicate.date,
+                source: duplicate.source,
+            })
+            .collect();
+        hits.push(hit);
+    }
     Ok(SearchResults {
         query: request.query.clone(),
         total,
+        expansions: built.expansions,
+        corrections: built.corrections,
         hits,
     })
+}
+
+/// Chooses which words of a passage to mark. The user's own words are
+/// marked wherever they occur; the words of a glossary alternative only
+/// where the whole alternative occurs, so that "sharing nudes" does not
+/// mark every "shared".
+struct Highlighter {
+    analyzer: TextAnalyzer,
+    body_terms: BTreeMap<String, Score>,
+    topic_terms: BTreeMap<String, Score>,
+    body_field: Field,
+    topic_field: Field,
+    alternatives: Vec<Vec<String>>,
+}
+
+impl Highlighter {
+    fn new(
+        index: &ScrutinyIndex,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        expansions: &[Expansion],
+    ) -> Result<Highlighter> {
+        let fields = index.fields;
+        let own_words = query::build(
+            index,
+            searcher,
+            &request.query,
+            &request.filters,
+            QueryOptions {
+                glossary: None,
+                any_word: request.any_word,
+            },
+        )?;
+        let mut body_terms = BTreeMap::new();
+        let mut topic_terms = BTreeMap::new();
+        own_words.query.query_terms(&mut |term, _| {
+            if let Some(text) = term.value().as_str() {
+                if term.field() == fields.body {
+                    body_terms.insert(text.to_string(), 1.0);
+                } else if term.field() == fields.topic {
+                    topic_terms.insert(text.to_string(), 1.0);
+                }
+            }
+        });
+        let mut analyzer = index.index.tokenizer_for_field(fields.body)?;
+        let alternatives = expansions
+            .iter()
+            .flat_map(|expansion| &expansion.alternatives)
+            .map(|alternative| glossary::analyse(&mut analyzer, alternative))
+            .filter(|words| !words.is_empty())
+            .collect();
+        Ok(Highlighter {
+            analyzer,
+            body_terms,
+            topic_terms,
+            body_field: fields.body,
+            topic_field: fields.topic,
+            alternatives,
+        })
+    }
+
+    fn snippet(
+        &self,
+        field: Field,
+        own_terms: &BTreeMap<String, Score>,
+        text: &str,
+    ) -> Highlighted {
+        let mut analyzer = self.analyzer.clone();
+        let mut terms = own_terms.clone();
+        if !self.alternatives.is_empty() {
+            let words = glossary::analyse(&mut analyzer, text);
+            for alternative in &self.alternatives {
+                if words
+                    .windows(alternative.len())
+                    .any(|window| window == alternative.as_slice())
+                {
+                    for word in alternative {
+                        terms.insert(word.clone(), 1.0);
+                    }
+                }
+            }
+        }
+        let mut generator = SnippetGenerator::new(terms, analyzer, field, SNIPPET_CHARS);
+        generator.set_max_num_chars(SNIPPET_CHARS);
+        Highlighted::from_snippet(&generator.snippet(text), text)
+    }
+
+    /// Fills in a hit's snippet: from its text, or from its item's title
+    /// when only the title matched, or the start of the text when neither
+    /// shows a match (a typo-tolerant match, say).
+    fn add_snippet(&self, hit: &mut Hit) {
+        let mut snippet_field = "body";
+        let mut snippet = self.snippet(self.body_field, &self.body_terms, &hit.text);
+        if !snippet.has_highlights() {
+            let from_topic = hit
+                .topic
+                .as_deref()
+                .map(|topic| self.snippet(self.topic_field, &self.topic_terms, topic));
+            match from_topic {
+                Some(from_topic) if from_topic.has_highlights() => {
+                    snippet = from_topic;
+                    snippet_field = "topic";
+                }
+                _ => snippet = Highlighted::plain(&hit.text, SNIPPET_CHARS),
+            }
+        }
+        hit.snippet_html = snippet.to_html();
+        hit.snippet = snippet.text;
+        hit.highlights = snippet.ranges;
+        hit.snippet_field = snippet_field.to_string();
+    }
 }
 
 fn hit_of(
@@ -123,8 +294,6 @@ fn hit_of(
     searcher: &Searcher,
     address: DocAddress,
     score: f32,
-    body_snippets: &SnippetGenerator,
-    topic_snippets: &SnippetGenerator,
     corpus: Option<&Path>,
 ) -> Result<Hit> {
     let fields = index.fields;
@@ -141,24 +310,6 @@ fn hit_of(
             .and_then(|value| value.as_u64())
             .unwrap_or_default()
     };
-    let body = text(fields.body).unwrap_or_default();
-    let topic = text(fields.topic);
-
-    let mut snippet_field = "body";
-    let mut snippet = Highlighted::from_snippet(&body_snippets.snippet(&body), &body);
-    if !snippet.has_highlights() {
-        let from_topic = topic
-            .as_deref()
-            .map(|topic| Highlighted::from_snippet(&topic_snippets.snippet(topic), topic));
-        match from_topic {
-            Some(from_topic) if from_topic.has_highlights() => {
-                snippet = from_topic;
-                snippet_field = "topic";
-            }
-            _ => snippet = Highlighted::plain(&body, SNIPPET_CHARS),
-        }
-    }
-
     let date = document
         .get_first(fields.date)
         .and_then(|value| value.as_datetime())
@@ -184,7 +335,7 @@ fn hit_of(
         committee: text(fields.committee),
         date,
         kind: text(fields.kind).unwrap_or_default(),
-        topic,
+        topic: text(fields.topic),
         item: text(fields.item),
         officers,
         source: Source {
@@ -193,11 +344,12 @@ fn hit_of(
             lines: [line_first, line_last],
         },
         score,
-        snippet_html: snippet.to_html(),
-        snippet: snippet.text,
-        highlights: snippet.ranges,
-        snippet_field: snippet_field.to_string(),
-        text: body,
+        snippet: String::new(),
+        highlights: Vec::new(),
+        snippet_html: String::new(),
+        snippet_field: String::new(),
+        text: text(fields.body).unwrap_or_default(),
+        also_in: Vec::new(),
     })
 }
 

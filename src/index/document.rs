@@ -60,6 +60,7 @@ pub fn passage_documents(
             }
             if let Some(committee) = &record.committee {
                 document.add_text(fields.committee, committee);
+                document.add_text(fields.committee_key, committee);
             }
             if let Some(date) = record.date {
                 document.add_date(fields.date, tantivy_date(date));

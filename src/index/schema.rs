@@ -35,6 +35,7 @@ pub struct Fields {
     pub file_key: Field,
     pub council: Field,
     pub committee: Field,
+    pub committee_key: Field,
     pub date: Field,
     pub year: Field,
     pub kind: Field,
@@ -78,6 +79,8 @@ pub fn build() -> (Schema, Fields) {
         file_key: builder.add_text_field("file_key", STRING),
         council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
         committee: builder.add_text_field("committee", text_field(ENGLISH, true) | STORED),
+        committee_key: builder
+            .add_text_field("committee_key", text_field(KEYWORD, false).set_fast("raw")),
         date: builder.add_date_field(
             "date",
             DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
@@ -112,6 +115,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         file_key: field("file_key")?,
         council: field("council")?,
         committee: field("committee")?,
+        committee_key: field("committee_key")?,
         date: field("date")?,
         year: field("year")?,
         kind: field("kind")?,
