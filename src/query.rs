@@ -506,9 +506,11 @@ impl Converter<'_> {
             }
             let mut originals: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for literal in &literals[..length] {
+                // No typo tolerance inside a glossary term: its alternatives
+                // already say what it means.
                 originals.push((
                     Occur::Must,
-                    self.leaf(UserInputLeaf::Literal(literal.clone()))?,
+                    self.tantivy_leaf(UserInputLeaf::Literal(literal.clone()))?,
                 ));
             }
             let original: Box<dyn Query> = if originals.len() == 1 {
