@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::compare::GroupBy;
+
 const AFTER_HELP: &str = "\
 Examples:
   scrutiny search sexting                      search the bundled corpus (builds index/ first)
@@ -11,6 +13,8 @@ Examples:
   scrutiny search 'CSE AND NOT sexting' --from 2017-01-01 --to 2017-12-31
   scrutiny search taxi --json                  one JSON object, for scripts
   scrutiny index ~/minutes --index ~/minutes.index
+  scrutiny compare 'taxi driver licensing'     councils side by side
+  scrutiny timeline CSE --council wiltshire    passages per year
   scrutiny extract corpus/wiltshire/*.txt      check what scrutiny reads from a record
 
 Exit status: search 0 = passages found, 1 = none, 2 = error;
@@ -75,6 +79,20 @@ pub enum Command {
     /// with their officers, members present, apologies and the passages, so
     /// the extraction can be checked and trusted.
     Extract(ExtractArgs),
+    /// Put councils (or committees, or years) side by side on a subject.
+    ///
+    /// One group per council: how many passages match, the earliest and
+    /// latest meeting, and its best passages. Passages with any of the
+    /// query's words match, so "taxi driver licensing" also finds a board
+    /// that only discussed licensing.
+    Compare(CompareArgs),
+    /// How often a subject was discussed per year, for each council.
+    ///
+    /// Counts matching passages by meeting year; undated records have their
+    /// own column.
+    Timeline(TimelineArgs),
+    /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +115,66 @@ pub struct SearchArgs {
     /// What to search for, e.g. sexting, "driving licence", 'CSE AND NOT sexting'.
     pub query: String,
 
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// How many passages to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+
+    /// Show passages published more than once separately, not as one hit.
+    #[arg(long)]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The subject, e.g. "taxi driver licensing"; passages with any of the words match.
+    pub query: String,
+
+    /// What to put side by side.
+    #[arg(long, value_enum, default_value_t = GroupBy::Council)]
+    pub by: GroupBy,
+
+    /// Best passages shown per group.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub per: u16,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The subject, e.g. CSE; passages with any of the words match.
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A judged query set (TOML): queries with the passages a good engine
+    /// ranks first, graded; see tests/judgements/seeds.toml.
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+/// Filters shared by search, compare and timeline.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     /// Only this council (repeat for several).
     #[arg(long = "council", value_name = "COUNCIL")]
     pub councils: Vec<String>,
@@ -116,31 +194,27 @@ pub struct SearchArgs {
     /// Only meetings on or before this date (YYYY-MM-DD); undated records are left out.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+}
 
-    /// How many passages to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub limit: u16,
-
+/// Options shared by every command that reads the index.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Do not expand acronyms and synonyms from the glossary.
+    #[arg(long)]
+    pub no_expand: bool,
 
     /// The corpus to build the index from, or refresh it from (default: the
     /// folder the index was built from, else `corpus`).
     #[arg(long, env = "SCRUTINY_CORPUS")]
     pub corpus: Option<PathBuf>,
 
-    /// Search the index as it is, without checking the corpus for changes.
+    /// Use the index as it is, without checking the corpus for changes.
     #[arg(long)]
     pub no_refresh: bool,
-
-    /// Do not expand acronyms and synonyms from the glossary.
-    #[arg(long)]
-    pub no_expand: bool,
-
-    /// Show passages published more than once separately, not as one hit.
-    #[arg(long)]
-    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,8 @@
 //! scrutiny: full-text search over local-council safeguarding committee records.
 pub mod cli;
+pub mod compare;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod glossary;
 pub mod index;

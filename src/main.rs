@@ -6,11 +6,18 @@ use std::process::ExitCode;
 use anstream::{AutoStream, ColorChoice};
 use clap::Parser;
 
-use scrutiny::cli::{Cli, ColorWhen, Command, ExtractArgs, IndexArgs, SearchArgs};
+use scrutiny::cli::{
+    Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs, QueryArgs,
+    SearchArgs, TimelineArgs,
+};
+use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
+use scrutiny::eval;
 use scrutiny::glossary::Glossary;
+use scrutiny::index::ScrutinyIndex;
 use scrutiny::ingest::{self, Freshness, IndexOptions};
 use scrutiny::query::{self, Filters};
+use scrutiny::query::{Correction, Expansion};
 use scrutiny::render;
 use scrutiny::search::{self, SearchRequest};
 
@@ -25,6 +32,9 @@ fn main() -> ExitCode {
         Command::Index(args) => run_index(&cli, args),
         Command::Search(args) => run_search(&cli, args),
         Command::Extract(args) => run_extract(&cli, args),
+        Command::Compare(args) => run_compare(&cli, args),
+        Command::Timeline(args) => run_timeline(&cli, args),
+        Command::Eval(args) => run_eval(&cli, args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -106,8 +116,8 @@ fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
     Ok(if failed { EXIT_PARTIAL } else { 0 })
 }
 
-fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
-    let filters = Filters {
+fn filters_of(args: &FilterArgs) -> anyhow::Result<Filters> {
+    Ok(Filters {
         councils: args.councils.clone(),
         committee: args.committee.clone(),
         officer: args.officer.clone(),
@@ -121,27 +131,69 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
             .as_deref()
             .map(|date| query::parse_date("--to date", date))
             .transpose()?,
-    };
-    // A malformed query is reported before any indexing work is done.
-    query::validate(&args.query).map_err(Error::from)?;
+        group: None,
+    })
+}
 
-    if !args.no_refresh {
-        refresh_before_search(cli, args)?;
+/// Checks the query, then builds or refreshes the index as needed and opens it.
+fn open_for_query(
+    cli: &Cli,
+    query_text: Option<&str>,
+    common: &QueryArgs,
+) -> anyhow::Result<ScrutinyIndex> {
+    // A malformed query is reported before any indexing work is done.
+    if let Some(query_text) = query_text {
+        query::validate(query_text).map_err(Error::from)?;
     }
-    let index = scrutiny::index::ScrutinyIndex::open(&cli.index)?;
+    if !common.no_refresh {
+        refresh_before_search(cli, common)?;
+    }
+    Ok(ScrutinyIndex::open(&cli.index)?)
+}
+
+/// Notes on stderr what the glossary and typo tolerance did to a query.
+fn report_rewrites(cli: &Cli, expansions: &[Expansion], corrections: &[Correction]) {
+    if cli.quiet {
+        return;
+    }
+    for expansion in expansions {
+        eprintln!(
+            "scrutiny: also searching for {} (synonyms of {:?}; --no-expand to stop)",
+            expansion
+                .alternatives
+                .iter()
+                .map(|alternative| format!("{alternative:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            expansion.term
+        );
+    }
+    for correction in corrections {
+        eprintln!(
+            "scrutiny: {:?} is in no record; also matching words within {} letter(s) of it",
+            correction.word, correction.distance
+        );
+    }
+}
+
+fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
+    let filters = filters_of(&args.filters)?;
+    let glossary = glossary(cli, args.common.no_expand)?;
+    let index = open_for_query(cli, Some(&args.query), &args.common)?;
     let request = SearchRequest {
         query: args.query.clone(),
         filters,
         limit: usize::from(args.limit),
-        glossary: glossary(cli, args.no_expand)?,
+        glossary,
         all: args.all,
         any_word: false,
     };
     let results = search::search(&index, &request)?;
     let mut out = stdout(cli);
-    if args.json {
+    if args.common.json {
         render::json::write(&mut out, &results)?;
     } else {
+        report_rewrites(cli, &results.expansions, &results.corrections);
         render::terminal::search(&mut out, &results)?;
         out.flush()?;
         if !cli.quiet {
@@ -159,6 +211,73 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
     })
 }
 
+fn run_compare(cli: &Cli, args: &CompareArgs) -> anyhow::Result<u8> {
+    let filters = filters_of(&args.filters)?;
+    let glossary = glossary(cli, args.common.no_expand)?;
+    let index = open_for_query(cli, Some(&args.query), &args.common)?;
+    let request = CompareRequest {
+        query: args.query.clone(),
+        by: args.by,
+        per: usize::from(args.per),
+        filters,
+        glossary,
+    };
+    let comparison = compare::compare(&index, &request)?;
+    let mut out = stdout(cli);
+    if args.common.json {
+        render::json::write(&mut out, &comparison)?;
+    } else {
+        report_rewrites(cli, &comparison.expansions, &[]);
+        render::terminal::comparison(&mut out, &comparison, terminal_width())?;
+    }
+    Ok(if comparison.groups.is_empty() {
+        EXIT_PARTIAL
+    } else {
+        0
+    })
+}
+
+fn run_timeline(cli: &Cli, args: &TimelineArgs) -> anyhow::Result<u8> {
+    let filters = filters_of(&args.filters)?;
+    let glossary = glossary(cli, args.common.no_expand)?;
+    let index = open_for_query(cli, Some(&args.query), &args.common)?;
+    let timeline = compare::timeline(&index, &args.query, &filters, glossary.as_ref())?;
+    let mut out = stdout(cli);
+    if args.common.json {
+        render::json::write(&mut out, &timeline)?;
+    } else {
+        report_rewrites(cli, &timeline.expansions, &[]);
+        render::terminal::timeline(&mut out, &timeline)?;
+    }
+    Ok(if timeline.councils.is_empty() {
+        EXIT_PARTIAL
+    } else {
+        0
+    })
+}
+
+fn run_eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
+    let queries = eval::load(&args.file)?;
+    let glossary = glossary(cli, args.common.no_expand)?;
+    let index = open_for_query(cli, None, &args.common)?;
+    let report = eval::evaluate(&index, &queries, glossary.as_ref())?;
+    let mut out = stdout(cli);
+    if args.common.json {
+        render::json::write(&mut out, &report)?;
+    } else {
+        render::terminal::eval(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+/// The terminal's width in columns, or 100 when it is not a terminal.
+fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(width, _)| usize::from(width.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(100)
+}
+
 /// The glossary to expand queries with: none with `--no-expand`, else the
 /// built-in one plus the user's file.
 fn glossary(cli: &Cli, no_expand: bool) -> anyhow::Result<Option<Glossary>> {
@@ -171,7 +290,7 @@ fn glossary(cli: &Cli, no_expand: bool) -> anyhow::Result<Option<Glossary>> {
     }))
 }
 
-fn refresh_before_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<()> {
+fn refresh_before_search(cli: &Cli, args: &QueryArgs) -> anyhow::Result<()> {
     let building = !scrutiny::index::exists(&cli.index);
     if building && !cli.quiet {
         let corpus = args.corpus.as_deref().unwrap_or("corpus".as_ref());

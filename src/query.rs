@@ -11,8 +11,8 @@ use std::ops::Bound;
 use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryParser,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -48,6 +48,19 @@ pub struct Filters {
     pub from: Option<Date>,
     /// Last meeting date included.
     pub to: Option<Date>,
+    /// Only one group of a comparison.
+    pub group: Option<GroupFilter>,
+}
+
+/// One group of a comparison, as a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupFilter {
+    /// A council, by its name; `None` for records with no council.
+    Council(Option<String>),
+    /// A committee, by its exact name; `None` for records with none.
+    Committee(Option<String>),
+    /// A meeting year; `None` for undated records.
+    Year(Option<u64>),
 }
 
 /// Parses a `YYYY-MM-DD` date given on the command line or in a URL.
@@ -364,6 +377,9 @@ pub fn build(
             words_query(index, fields.officer, "officer", officer)?,
         ));
     }
+    if let Some(group) = &filters.group {
+        clauses.push((Occur::Must, group_query(index, group)));
+    }
     if filters.from.is_some() || filters.to.is_some() {
         if let (Some(from), Some(to)) = (filters.from, filters.to) {
             if from > to {
@@ -605,6 +621,39 @@ impl Converter<'_> {
             .map_err(|error| {
                 Error::Search(tantivy::TantivyError::InvalidArgument(error.to_string()))
             })
+    }
+}
+
+/// The query for one group of a comparison.
+fn group_query(index: &ScrutinyIndex, group: &GroupFilter) -> Box<dyn Query> {
+    let fields = index.fields;
+    let (name, term) = match group {
+        GroupFilter::Council(council) => (
+            "council",
+            council
+                .as_ref()
+                .map(|council| Term::from_field_text(fields.council, &council.to_lowercase())),
+        ),
+        GroupFilter::Committee(committee) => (
+            "committee_key",
+            committee.as_ref().map(|committee| {
+                Term::from_field_text(fields.committee_key, &committee.to_lowercase())
+            }),
+        ),
+        GroupFilter::Year(year) => (
+            "year",
+            year.map(|year| Term::from_field_u64(fields.year, year)),
+        ),
+    };
+    match term {
+        Some(term) => Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        None => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+            (
+                Occur::MustNot,
+                Box::new(ExistsQuery::new(name.to_string(), false)),
+            ),
+        ])),
     }
 }
 

@@ -6,6 +6,8 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::compare::{Comparison, Group, GroupBy, Timeline};
+use crate::eval::EvalReport;
 use crate::ingest::{IndexSummary, RecordReport};
 use crate::search::{Hit, SearchResults};
 use crate::snippet::Highlighted;
@@ -200,4 +202,244 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
         writeln!(out, "    {LINES}{first}-{last}{LINES:#} {preview}")?;
     }
     Ok(())
+}
+
+/// A line of output with its width on screen (ANSI codes take none).
+struct Cell {
+    text: String,
+    width: usize,
+}
+
+impl Cell {
+    fn plain(text: &str, max: usize) -> Cell {
+        let cut: String = text.chars().take(max).collect();
+        Cell {
+            width: cut.chars().count(),
+            text: cut,
+        }
+    }
+
+    fn styled(text: &str, style: Style, max: usize) -> Cell {
+        let cut: String = text.chars().take(max).collect();
+        Cell {
+            width: cut.chars().count(),
+            text: format!("{style}{cut}{style:#}"),
+        }
+    }
+}
+
+/// Wraps a highlighted snippet to `width` columns, marking matched words.
+fn wrap(snippet: &Highlighted, width: usize) -> Vec<Cell> {
+    // Each character with whether it is part of a match, split into words.
+    let mut marked_chars: Vec<(char, bool)> = Vec::new();
+    for (piece, marked) in snippet.pieces() {
+        marked_chars.extend(piece.chars().map(|character| (character, marked)));
+    }
+    let words: Vec<&[(char, bool)]> = marked_chars
+        .split(|(character, _)| *character == ' ')
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut lines = Vec::new();
+    let mut line = Cell::plain("", width);
+    for word in words {
+        let word = &word[..word.len().min(width)];
+        if line.width > 0 && line.width + 1 + word.len() > width {
+            lines.push(std::mem::replace(&mut line, Cell::plain("", width)));
+        }
+        if line.width > 0 {
+            line.text.push(' ');
+            line.width += 1;
+        }
+        for run in word.chunk_by(|a, b| a.1 == b.1) {
+            let text: String = run.iter().map(|(character, _)| character).collect();
+            if run[0].1 {
+                line.text.push_str(&format!("{MATCH}{text}{MATCH:#}"));
+            } else {
+                line.text.push_str(&text);
+            }
+        }
+        line.width += word.len();
+    }
+    if line.width > 0 {
+        lines.push(line);
+    }
+    lines
+}
+
+fn group_cells(group: &Group, width: usize) -> Vec<Cell> {
+    let key = group.key.clone().unwrap_or_else(|| "(not stated)".into());
+    let mut cells = vec![Cell::styled(&key, TITLE, width)];
+    let mut summary = format!(
+        "{} passage{}",
+        group.count,
+        if group.count == 1 { "" } else { "s" }
+    );
+    match (&group.first_date, &group.last_date) {
+        (Some(first), Some(last)) if first == last => summary.push_str(&format!(" · {first}")),
+        (Some(first), Some(last)) => summary.push_str(&format!(" · {first} to {last}")),
+        _ => {}
+    }
+    if group.undated > 0 {
+        summary.push_str(&format!(" · {} undated", group.undated));
+    }
+    cells.push(Cell::styled(&summary, LABEL, width));
+    cells.push(Cell::plain(&"─".repeat(width), width));
+    for hit in &group.hits {
+        let [first, last] = hit.source.lines;
+        let citation = format!("{}:{first}-{last}", hit.source.key);
+        cells.push(Cell::styled(&citation, PATH, width));
+        if let Some(topic) = &hit.topic {
+            cells.push(Cell::styled(&shorten(topic, width), LABEL, width));
+        }
+        let snippet = Highlighted {
+            text: hit.snippet.clone(),
+            ranges: hit.highlights.clone(),
+        };
+        cells.extend(wrap(&snippet, width));
+        cells.push(Cell::plain("", width));
+    }
+    cells
+}
+
+/// Prints a comparison as columns side by side, as many as fit `width`.
+pub fn comparison(out: &mut impl Write, comparison: &Comparison, width: usize) -> io::Result<()> {
+    let by = match comparison.by {
+        GroupBy::Council => "council",
+        GroupBy::Committee => "committee",
+        GroupBy::Year => "year",
+    };
+    writeln!(
+        out,
+        "{TITLE}{:?}{TITLE:#} by {by}: {} matching passages in {} groups",
+        comparison.query,
+        comparison.total,
+        comparison.groups.len()
+    )?;
+    const MIN_COLUMN: usize = 34;
+    const GAP: &str = " │ ";
+    let n_columns = (width / (MIN_COLUMN + GAP.len()))
+        .max(1)
+        .min(comparison.groups.len().max(1));
+    let column_width = (width.saturating_sub(3 * (n_columns - 1)) / n_columns).max(20);
+    for row in comparison.groups.chunks(n_columns) {
+        writeln!(out)?;
+        let columns: Vec<Vec<Cell>> = row
+            .iter()
+            .map(|group| group_cells(group, column_width))
+            .collect();
+        let height = columns.iter().map(Vec::len).max().unwrap_or(0);
+        for line in 0..height {
+            let mut text = String::new();
+            for (position, column) in columns.iter().enumerate() {
+                if position > 0 {
+                    text.push_str(GAP);
+                }
+                let (cell_text, cell_width) = column
+                    .get(line)
+                    .map_or(("", 0), |cell| (cell.text.as_str(), cell.width));
+                text.push_str(cell_text);
+                if position + 1 < columns.len() {
+                    text.push_str(&" ".repeat(column_width.saturating_sub(cell_width)));
+                }
+            }
+            writeln!(out, "{}", text.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints a timeline: a row per council, a column per year and one for
+/// undated records, each cell a bar and a count.
+pub fn timeline(out: &mut impl Write, timeline: &Timeline) -> io::Result<()> {
+    writeln!(
+        out,
+        "{TITLE}{:?}{TITLE:#}: matching passages per meeting year",
+        timeline.query
+    )?;
+    const BAR: usize = 6;
+    let max = timeline
+        .councils
+        .iter()
+        .flat_map(|line| line.years.values().copied().chain([line.undated]))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let name_width = timeline
+        .councils
+        .iter()
+        .map(|line| {
+            line.council
+                .as_deref()
+                .unwrap_or("(not stated)")
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let cell = |count: usize| -> (String, usize) {
+        if count == 0 {
+            return ("·".to_string(), 1);
+        }
+        let blocks = (count * BAR).div_ceil(max).max(1);
+        let text = format!("{} {count}", "█".repeat(blocks));
+        let width = text.chars().count();
+        (
+            format!("{LINES}{}{LINES:#} {count}", "█".repeat(blocks)),
+            width,
+        )
+    };
+    let column_width = BAR + 6;
+    let mut header = format!("{:name_width$}", "");
+    for year in &timeline.years {
+        header.push_str(&format!("  {:<column_width$}", year));
+    }
+    header.push_str(&format!("  {:<column_width$}  total", "undated"));
+    writeln!(out, "{LABEL}{}{LABEL:#}", header.trim_end())?;
+    for line in &timeline.councils {
+        let name = line.council.as_deref().unwrap_or("(not stated)");
+        let mut text = format!("{name:name_width$}");
+        let counts = timeline
+            .years
+            .iter()
+            .map(|year| line.years.get(year).copied().unwrap_or(0))
+            .chain([line.undated]);
+        for count in counts {
+            let (styled, width) = cell(count);
+            text.push_str("  ");
+            text.push_str(&styled);
+            text.push_str(&" ".repeat(column_width.saturating_sub(width)));
+        }
+        text.push_str(&format!("  {}", line.total));
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
+/// Prints ranking measures per query and their means.
+pub fn eval(out: &mut impl Write, report: &EvalReport) -> io::Result<()> {
+    let width = report
+        .queries
+        .iter()
+        .map(|score| score.query.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{LABEL}{:width$}  nDCG@10     RR  recall@10{LABEL:#}",
+        "query"
+    )?;
+    for score in &report.queries {
+        writeln!(
+            out,
+            "{:width$}  {:>7.3}  {:>5.3}  {:>9.3}",
+            score.query, score.ndcg, score.reciprocal_rank, score.recall
+        )?;
+    }
+    writeln!(
+        out,
+        "{TITLE}{:width$}  {:>7.3}  {:>5.3}  {:>9.3}{TITLE:#}",
+        "mean", report.ndcg_at_10, report.mrr, report.recall_at_10
+    )
 }
