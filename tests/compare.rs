@@ -1,0 +1,183 @@
+//! Compare side by side, the timeline and the relevance evaluation.
+
+mod util;
+
+use serde_json::Value;
+use util::{text, Workspace};
+
+fn group<'a>(comparison: &'a Value, key: &str) -> &'a Value {
+    comparison["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|group| group["key"] == key)
+        .unwrap_or_else(|| panic!("no group {key} in {comparison}"))
+}
+
+#[test]
+fn taxi_driver_licensing_by_council() {
+    let workspace = Workspace::with_corpus();
+    let comparison = workspace.json(&["compare", "taxi driver licensing", "--by", "council"]);
+    assert_eq!(comparison["query"], "taxi driver licensing");
+    assert_eq!(comparison["by"], "council");
+    assert_eq!(
+        comparison["groups"].as_array().unwrap().len(),
+        2,
+        "{comparison}"
+    );
+
+    let worcestershire = group(&comparison, "Worcestershire");
+    assert_eq!(worcestershire["count"], 1);
+    assert_eq!(worcestershire["undated"], 1);
+    assert_eq!(worcestershire["first_date"], Value::Null);
+    assert!(text(&worcestershire["hits"][0], "text").contains("taxi drivers"));
+
+    let staffordshire = group(&comparison, "Staffordshire");
+    assert!(staffordshire["count"].as_u64().unwrap() >= 3);
+    assert_eq!(staffordshire["first_date"], "2017-09-26");
+    assert_eq!(staffordshire["last_date"], "2017-09-26");
+    let texts: Vec<&str> = staffordshire["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| text(hit, "text"))
+        .collect();
+    assert!(
+        texts.iter().any(|text| text.contains("CSE and licensing")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|text| text.contains("escorts")),
+        "{texts:?}"
+    );
+
+    // Counts add up to the total.
+    let counted: u64 = comparison["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(Value::from(counted), comparison["total"]);
+}
+
+#[test]
+fn compare_prints_columns_side_by_side() {
+    let workspace = Workspace::with_corpus();
+    let output = workspace
+        .scrutiny(&["compare", "taxi driver licensing"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let header = stdout
+        .lines()
+        .find(|line| line.contains("Staffordshire"))
+        .unwrap();
+    assert!(header.contains("│ Worcestershire"), "{stdout}");
+    assert!(
+        stdout.lines().all(|line| line.chars().count() <= 100),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn compare_by_year_keeps_undated_records() {
+    let workspace = Workspace::with_corpus();
+    let comparison = workspace.json(&["compare", "CSE", "--by", "year", "--per", "1"]);
+    let keys: Vec<&Value> = comparison["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| &group["key"])
+        .collect();
+    assert_eq!(keys, vec![&Value::from("2017"), &Value::Null]);
+    for group in comparison["groups"].as_array().unwrap() {
+        assert_eq!(group["hits"].as_array().unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn timeline_shows_every_council_with_undated_in_its_own_bucket() {
+    let workspace = Workspace::with_corpus();
+    let timeline = workspace.json(&["timeline", "CSE"]);
+    assert_eq!(timeline["years"], Value::from(vec![2017]));
+    let councils: Vec<&str> = timeline["councils"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["council"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        councils,
+        vec!["Staffordshire", "Wiltshire", "Worcestershire"]
+    );
+    for line in timeline["councils"].as_array().unwrap() {
+        let dated: u64 = line["years"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|count| count.as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            dated + line["undated"].as_u64().unwrap(),
+            line["total"].as_u64().unwrap()
+        );
+        assert!(
+            line["undated"].as_u64().unwrap() > 0,
+            "every council has undated records"
+        );
+    }
+    let output = workspace.scrutiny(&["timeline", "CSE"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.lines().nth(1).unwrap().contains("2017"), "{stdout}");
+    assert!(
+        stdout.lines().nth(1).unwrap().contains("undated"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
+}
+
+#[test]
+fn the_seed_judgements_hold_ndcg_at_least_0_9() {
+    let workspace = Workspace::with_corpus();
+    let judgements =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judgements/seeds.toml");
+    let report = workspace.json(&["eval", judgements.to_str().unwrap()]);
+    let ndcg = report["ndcg_at_10"].as_f64().unwrap();
+    assert!(ndcg >= 0.9, "nDCG@10 = {ndcg}: {report}");
+    assert!(report["mrr"].as_f64().unwrap() >= 0.9, "{report}");
+    assert!(report["recall_at_10"].as_f64().unwrap() >= 0.9, "{report}");
+    assert_eq!(report["queries"].as_array().unwrap().len(), 13);
+}
+
+#[test]
+fn eval_without_the_glossary_scores_lower() {
+    let workspace = Workspace::with_corpus();
+    let judgements =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/judgements/seeds.toml");
+    let with = workspace.json(&["eval", judgements.to_str().unwrap()]);
+    let without = workspace.json(&["eval", judgements.to_str().unwrap(), "--no-expand"]);
+    assert!(
+        without["ndcg_at_10"].as_f64().unwrap() < with["ndcg_at_10"].as_f64().unwrap(),
+        "the glossary should help: {without} vs {with}"
+    );
+}
+
+#[test]
+fn a_malformed_judged_set_is_named() {
+    let workspace = Workspace::with_corpus();
+    let bad = workspace.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[query]]\ntext = \"x\"\nrelevant = [{ passage = \"no-line\", grade = 3 }]\n",
+    )
+    .unwrap();
+    let output = workspace
+        .scrutiny(&["eval", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("should be `file:line`"));
+}
