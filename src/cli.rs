@@ -93,6 +93,28 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
     Eval(EvalArgs),
+    /// Write a generated corpus of realistic council minutes (for benchmarks
+    /// and relevance tests), the same for the same seed.
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// How many records (meetings) to write; about 2.5 KB each.
+    #[arg(long, default_value_t = 1000)]
+    pub records: usize,
+
+    /// The folder to write the corpus to (one sub-folder per council).
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// The random seed; the same seed writes the same corpus.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Also write a judged query set for the corpus to this file.
+    #[arg(long, value_name = "FILE")]
+    pub judgements: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,9 @@
 //! relevant, 1 = related). A passage is named by its file (relative to the
 //! corpus) and one line in it: `staffordshire/000_69e15054d1adbb5c.txt:23`.
 //! A hit satisfies a judgement when it, or a duplicate listed in its
-//! `also_in`, comes from that file and spans that line.
+//! `also_in`, comes from that file and spans that line. Recall@10 counts
+//! the relevant passages found in the top ten against the number judged,
+//! or ten when more are judged.
 
 use std::path::Path;
 
@@ -139,10 +141,12 @@ pub fn score(query: &str, grades: &[u8], judgements: &[Judgement], n_found: usiz
             0.0
         },
         reciprocal_rank,
+        // Capped at the cut-off, so that a query with more relevant
+        // passages than fit in ten hits can still score 1.
         recall: if judgements.is_empty() {
             0.0
         } else {
-            n_found as f64 / judgements.len() as f64
+            (n_found as f64 / judgements.len().min(CUTOFF) as f64).min(1.0)
         },
     }
 }

@@ -14,4 +14,5 @@ pub mod render;
 pub mod search;
 pub mod snippet;
 pub mod split;
+pub mod synth;
 pub mod walk;

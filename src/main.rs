@@ -8,7 +8,7 @@ use clap::Parser;
 
 use scrutiny::cli::{
     Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs, QueryArgs,
-    SearchArgs, TimelineArgs,
+    SearchArgs, SynthArgs, TimelineArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -20,6 +20,7 @@ use scrutiny::query::{self, Filters};
 use scrutiny::query::{Correction, Expansion};
 use scrutiny::render;
 use scrutiny::search::{self, SearchRequest};
+use scrutiny::synth;
 
 /// Exit status for "ran, found nothing" (search) or "committed, some files failed" (index).
 const EXIT_PARTIAL: u8 = 1;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => run_compare(&cli, args),
         Command::Timeline(args) => run_timeline(&cli, args),
         Command::Eval(args) => run_eval(&cli, args),
+        Command::Synth(args) => run_synth(&cli, args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -266,6 +268,29 @@ fn run_eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::eval(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_synth(cli: &Cli, args: &SynthArgs) -> anyhow::Result<u8> {
+    let options = synth::SynthOptions {
+        records: args.records,
+        out: args.out.clone(),
+        seed: args.seed,
+    };
+    let summary = synth::generate(&options)
+        .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", args.out.display()))?;
+    if let Some(path) = &args.judgements {
+        synth::write_judgements(&summary, path)
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+    }
+    if !cli.quiet {
+        eprintln!(
+            "wrote {} records ({:.1} MB) to {}",
+            summary.records,
+            summary.bytes as f64 / 1e6,
+            args.out.display()
+        );
     }
     Ok(0)
 }
