@@ -518,10 +518,7 @@ mod tests {
                     let fixed = sentence.split('{').next().unwrap_or_default();
                     fixed.is_empty() || paragraph.starts_with(fixed)
                 };
-                assert!(
-                    sentences.iter().any(opening),
-                    "{paragraph}"
-                );
+                assert!(sentences.iter().any(opening), "{paragraph}");
                 let words: Vec<&str> = paragraph.split_whitespace().collect();
                 assert!(!words.iter().any(|word| word.contains('{')), "{paragraph}");
             }

@@ -181,3 +181,29 @@ fn a_malformed_judged_set_is_named() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("should be `file:line`"));
 }
+
+#[test]
+fn compare_by_committee_groups_by_exact_committee() {
+    let workspace = Workspace::with_corpus();
+    let comparison = workspace.json(&["compare", "CSE", "--by", "committee", "--per", "2"]);
+    let keys: Vec<&str> = comparison["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            "Safe and Strong Communities Select Committee",
+            "Area Board",
+            "Select Committee",
+            "Children and Families O&S Panel"
+        ]
+    );
+    for group in comparison["groups"].as_array().unwrap() {
+        for hit in group["hits"].as_array().unwrap() {
+            assert_eq!(hit["committee"], group["key"]);
+        }
+    }
+}
