@@ -78,7 +78,23 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
             write!(out, "{piece}")?;
         }
     }
-    writeln!(out)
+    writeln!(out)?;
+    if !hit.also_in.is_empty() {
+        let places: Vec<String> = hit
+            .also_in
+            .iter()
+            .map(|place| {
+                let [first, last] = place.source.lines;
+                if first == last {
+                    format!("{}:{first}", place.source.path)
+                } else {
+                    format!("{}:{first}-{last}", place.source.path)
+                }
+            })
+            .collect();
+        writeln!(out, "  {LABEL}also in: {}{LABEL:#}", places.join("; "))?;
+    }
+    Ok(())
 }
 
 /// `text` cut at a word to at most `max_chars` characters, with an ellipsis.
