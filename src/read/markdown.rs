@@ -119,18 +119,20 @@ fn mark_headings(text: &mut Text, from: usize) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn bold_and_heading_markup_does_not_leak() {
-        let source = "**RESOLVED** – That the minutes be signed.\n\n#### **4. Cabinet Response**\n";
-        let text = read(source);
-        let lines: Vec<(&str, u32, bool)> = text
-            .lines
+    /// The non-empty lines with their source line and heading mark.
+    fn numbered_lines(text: &Text) -> Vec<(&str, u32, bool)> {
+        text.lines
             .iter()
             .filter(|line| !line.text.is_empty())
             .map(|line| (line.text.as_str(), line.number, line.heading))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn bold_and_heading_markup_does_not_leak() {
+        let source = "**RESOLVED** – That the minutes be signed.\n\n#### **4. Cabinet Response**\n";
         assert_eq!(
-            lines,
+            numbered_lines(&read(source)),
             vec![
                 ("RESOLVED – That the minutes be signed.", 1, false),
                 ("4. Cabinet Response", 3, true),
@@ -141,14 +143,8 @@ mod tests {
     #[test]
     fn bold_paragraph_is_a_heading_and_hard_breaks_keep_lines() {
         let text = read("\n**Minutes of the Meeting held on  \n26 September 2017**\n");
-        let numbered: Vec<(&str, u32, bool)> = text
-            .lines
-            .iter()
-            .filter(|line| !line.text.is_empty())
-            .map(|line| (line.text.as_str(), line.number, line.heading))
-            .collect();
         assert_eq!(
-            numbered,
+            numbered_lines(&text),
             vec![
                 ("Minutes of the Meeting held on", 2, true),
                 ("26 September 2017", 3, true)
