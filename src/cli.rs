@@ -93,9 +93,31 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
     Eval(EvalArgs),
+    /// Measure indexing and query speed on a corpus, in one run.
+    ///
+    /// Builds fresh indexes in a temporary folder (your index is not
+    /// touched) with one thread and with every thread, and reports MB/s,
+    /// records/s and passages/s, CPU time, the time per stage, thread
+    /// scaling, peak memory, index size and query latency percentiles.
+    Bench(BenchArgs),
     /// Write a generated corpus of realistic council minutes (for benchmarks
     /// and relevance tests), the same for the same seed.
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The corpus to measure on, e.g. one written by `scrutiny synth`.
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+
+    /// How many times each query is run for its latency percentiles.
+    #[arg(long, default_value_t = 200)]
+    pub repeat: usize,
+
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
 //! scrutiny: full-text search over local-council safeguarding committee records.
+pub mod bench;
 pub mod cli;
 pub mod compare;
 pub mod error;

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use anstream::{AutoStream, ColorChoice};
 use clap::Parser;
 
+use scrutiny::bench;
 use scrutiny::cli::{
-    Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs, QueryArgs,
-    SearchArgs, SynthArgs, TimelineArgs,
+    BenchArgs, Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs,
+    QueryArgs, SearchArgs, SynthArgs, TimelineArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Timeline(args) => run_timeline(&cli, args),
         Command::Eval(args) => run_eval(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
+        Command::Bench(args) => run_bench(&cli, args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -268,6 +270,24 @@ fn run_eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::eval(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
+    if !cli.quiet && !args.json {
+        eprintln!("scrutiny: measuring on {} …", args.corpus.display());
+    }
+    let report = bench::run(&bench::BenchOptions {
+        corpus: args.corpus.clone(),
+        threads: cli.threads,
+        repeat: args.repeat,
+    })?;
+    let mut out = stdout(cli);
+    if args.json {
+        render::json::write(&mut out, &report)?;
+    } else {
+        render::terminal::bench(&mut out, &report)?;
     }
     Ok(0)
 }

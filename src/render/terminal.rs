@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::bench::BenchReport;
 use crate::compare::{Comparison, Group, GroupBy, Timeline};
 use crate::eval::EvalReport;
 use crate::ingest::{IndexSummary, RecordReport};
@@ -458,4 +459,49 @@ pub fn eval(out: &mut impl Write, report: &EvalReport) -> io::Result<()> {
         "{TITLE}{:width$}  {:>7.3}  {:>5.3}  {:>9.3}{TITLE:#}",
         "mean", report.ndcg_at_10, report.mrr, report.recall_at_10
     )
+}
+
+/// Prints a benchmark report.
+pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "{TITLE}{}{TITLE:#}: {} files, {:.1} MB, {} passages",
+        report.corpus, report.files, report.megabytes, report.passages
+    )?;
+    let stages = &report.stages;
+    writeln!(
+        out,
+        "stages (1 thread): walk+read {:.3} s · extract {:.3} s · split {:.3} s · index+commit {:.3} s",
+        stages.walk_and_read, stages.extract, stages.split, stages.index_and_commit
+    )?;
+    for run in &report.runs {
+        writeln!(
+            out,
+            "index, {} thread{}: {:.2} s wall, {:.2} s CPU · {:.1} MB/s · {:.0} records/s · {:.0} passages/s",
+            run.threads,
+            if run.threads == 1 { "" } else { "s" },
+            run.wall_seconds,
+            run.cpu_seconds,
+            run.mb_per_second,
+            run.records_per_second,
+            run.passages_per_second
+        )?;
+    }
+    writeln!(
+        out,
+        "thread speed-up {:.2}× · peak memory {:.0} MB · index {:.1} MB ({:.2}× the corpus)",
+        report.thread_speedup, report.peak_rss_mb, report.index_megabytes, report.index_ratio
+    )?;
+    writeln!(
+        out,
+        "{LABEL}query latency (search + snippets, in process){LABEL:#}"
+    )?;
+    for query in &report.queries {
+        writeln!(
+            out,
+            "  {:<12} {:<32} p50 {:>7.3} ms · p95 {:>7.3} ms · p99 {:>7.3} ms ({} hits)",
+            query.kind, query.query, query.p50_ms, query.p95_ms, query.p99_ms, query.hits
+        )?;
+    }
+    Ok(())
 }

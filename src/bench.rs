@@ -1,0 +1,300 @@
+//! `scrutiny bench`: how fast scrutiny indexes and answers on a corpus, in
+//! one run on this machine.
+//!
+//! It times each stage on its own (walk and read, extract, split), then the
+//! whole pipeline into a fresh temporary index with one thread and with
+//! every thread, reports throughput, CPU time, thread scaling, peak memory
+//! and index size, and measures query latency percentiles (search with
+//! snippets, in process) over a mixed query set.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::extract::{self, Hints};
+use crate::index::ScrutinyIndex;
+use crate::ingest::{self, IndexOptions};
+use crate::query::Filters;
+use crate::read;
+use crate::search::{self, SearchRequest};
+use crate::split;
+use crate::walk;
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub corpus: PathBuf,
+    /// Threads for the parallel run (0 = every core).
+    pub threads: usize,
+    /// How many times each query is run.
+    pub repeat: usize,
+}
+
+/// Seconds spent in each stage when run one after another on one thread.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageSeconds {
+    pub walk_and_read: f64,
+    pub extract: f64,
+    pub split: f64,
+    /// The one-thread index run less the three stages above: adding to
+    /// tantivy, committing and merging.
+    pub index_and_commit: f64,
+}
+
+/// One whole index run.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexRun {
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub cpu_seconds: f64,
+    pub mb_per_second: f64,
+    pub records_per_second: f64,
+    pub passages_per_second: f64,
+}
+
+/// Latency of one kind of query, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryLatency {
+    pub kind: String,
+    pub query: String,
+    pub hits: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// Everything `scrutiny bench` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub corpus: String,
+    pub files: usize,
+    pub megabytes: f64,
+    pub passages: usize,
+    pub stages: StageSeconds,
+    pub runs: Vec<IndexRun>,
+    /// Wall time with one thread over wall time with all.
+    pub thread_speedup: f64,
+    /// The most memory this process held at once (VmHWM), in MB.
+    pub peak_rss_mb: f64,
+    pub index_megabytes: f64,
+    /// Index size over corpus size.
+    pub index_ratio: f64,
+    pub queries: Vec<QueryLatency>,
+}
+
+/// CPU seconds this process has used (user + system), from /proc.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name, which is in brackets and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |index: usize| {
+        fields
+            .get(index)
+            .and_then(|field| field.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The peak resident memory of this process in MB, from /proc.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.split_whitespace().next()?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kilobytes| kilobytes / 1024.0)
+}
+
+fn folder_bytes(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
+        .sum()
+}
+
+/// Runs the benchmark.
+pub fn run(options: &BenchOptions) -> Result<BenchReport> {
+    let corpus = &options.corpus;
+    if !corpus.is_dir() {
+        return Err(Error::CorpusMissing(corpus.clone()));
+    }
+    // Stages one at a time, on one thread.
+    let started = Instant::now();
+    let walked = walk::walk(corpus);
+    if walked.files.is_empty() {
+        return Err(Error::CorpusEmpty(corpus.clone()));
+    }
+    let mut texts = Vec::with_capacity(walked.files.len());
+    let mut bytes = 0u64;
+    for file in &walked.files {
+        if let Ok(text) = read::read(&file.path, file.format) {
+            bytes += file.size;
+            texts.push((text, file.council_folder.clone()));
+        }
+    }
+    let walk_and_read = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let records: Vec<extract::Record> = texts
+        .iter()
+        .map(|(text, folder)| {
+            extract::extract(
+                text,
+                &Hints {
+                    council_folder: folder.clone(),
+                },
+            )
+        })
+        .collect();
+    let extract_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let passages: usize = records
+        .iter()
+        .map(|record| split::split(record).len())
+        .sum();
+    let split_seconds = started.elapsed().as_secs_f64();
+    drop(records);
+    drop(texts);
+
+    let scratch = tempfile::tempdir().map_err(|error| Error::IndexWrite {
+        path: std::env::temp_dir(),
+        reason: error.to_string(),
+    })?;
+    let all_threads = ingest::effective_threads(options.threads);
+    let mut runs = Vec::new();
+    let mut thread_counts = vec![1];
+    if all_threads > 1 {
+        thread_counts.push(all_threads);
+    }
+    let mut last_index = PathBuf::new();
+    for threads in thread_counts {
+        let index = scratch.path().join(format!("index-{threads}"));
+        let cpu_before = cpu_seconds();
+        let started = Instant::now();
+        let summary = ingest::run(&IndexOptions {
+            corpus: corpus.clone(),
+            index: index.clone(),
+            threads,
+            rebuild: true,
+            progress: false,
+        })?;
+        let wall = started.elapsed().as_secs_f64().max(1e-9);
+        runs.push(IndexRun {
+            threads,
+            wall_seconds: wall,
+            cpu_seconds: cpu_seconds() - cpu_before,
+            mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
+            records_per_second: summary.n_files as f64 / wall,
+            passages_per_second: summary.n_passages as f64 / wall,
+        });
+        last_index = index;
+    }
+    let one_thread = runs[0].wall_seconds;
+    let stages = StageSeconds {
+        walk_and_read,
+        extract: extract_seconds,
+        split: split_seconds,
+        index_and_commit: (one_thread - walk_and_read - extract_seconds - split_seconds).max(0.0),
+    };
+    let thread_speedup = one_thread / runs.last().map_or(one_thread, |run| run.wall_seconds);
+    let index_bytes = folder_bytes(&last_index);
+    let queries = query_latencies(&last_index, options.repeat.max(1))?;
+    Ok(BenchReport {
+        corpus: corpus.display().to_string(),
+        files: walked.files.len(),
+        megabytes: bytes as f64 / 1e6,
+        passages,
+        stages,
+        runs,
+        thread_speedup,
+        peak_rss_mb: peak_rss_mb(),
+        index_megabytes: index_bytes as f64 / 1e6,
+        index_ratio: if bytes > 0 {
+            index_bytes as f64 / bytes as f64
+        } else {
+            0.0
+        },
+        queries,
+    })
+}
+
+/// The mixed query set: rare and common words, two words, a phrase, and
+/// searches filtered by council and by date, each with snippets.
+fn query_set(index: &ScrutinyIndex) -> Result<Vec<(&'static str, String, Filters)>> {
+    let reader = index.index.reader()?;
+    let searcher = reader.searcher();
+    let first_council = search::councils(index, &searcher)?.into_iter().next();
+    let mut set = vec![
+        ("rare word", "sexting".to_string(), Filters::default()),
+        ("common word", "committee".to_string(), Filters::default()),
+        ("two words", "taxi drivers".to_string(), Filters::default()),
+        (
+            "phrase",
+            "\"child sexual exploitation\"".to_string(),
+            Filters::default(),
+        ),
+    ];
+    if let Some(council) = first_council {
+        set.push((
+            "by council",
+            "CSE".to_string(),
+            Filters {
+                councils: vec![council],
+                ..Filters::default()
+            },
+        ));
+    }
+    set.push((
+        "by date",
+        "CSE".to_string(),
+        Filters {
+            from: Some(jiff::civil::date(2010, 1, 1)),
+            to: Some(jiff::civil::date(2019, 12, 31)),
+            ..Filters::default()
+        },
+    ));
+    Ok(set)
+}
+
+fn query_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<QueryLatency>> {
+    let index = ScrutinyIndex::open(index_dir)?;
+    let mut latencies = Vec::new();
+    for (kind, query, filters) in query_set(&index)? {
+        let request = SearchRequest {
+            filters,
+            ..SearchRequest::new(&query, 10)
+        };
+        let mut histogram =
+            Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
+        let mut hits = 0;
+        for _ in 0..repeat {
+            let started = Instant::now();
+            hits = search::search(&index, &request)?.hits.len();
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            histogram.saturating_record(micros.max(1));
+        }
+        let millis = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1000.0;
+        latencies.push(QueryLatency {
+            kind: kind.to_string(),
+            query,
+            hits,
+            p50_ms: millis(0.50),
+            p95_ms: millis(0.95),
+            p99_ms: millis(0.99),
+        });
+    }
+    Ok(latencies)
+}

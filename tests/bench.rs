@@ -1,0 +1,67 @@
+//! `scrutiny bench --json` reports every figure, on a small generated corpus.
+//! Only the shape is checked: timings are measured, never asserted.
+
+mod util;
+
+use util::Workspace;
+
+#[test]
+fn bench_json_has_every_figure() {
+    let workspace = Workspace::empty();
+    workspace
+        .scrutiny(&["synth", "--records", "30", "--out", "generated"])
+        .assert()
+        .success();
+    let report = workspace.json(&["bench", "generated", "--repeat", "3"]);
+    assert_eq!(report["files"], 30);
+    assert!(report["megabytes"].as_f64().unwrap() > 0.0);
+    assert!(report["passages"].as_u64().unwrap() > 30);
+    for stage in ["walk_and_read", "extract", "split", "index_and_commit"] {
+        assert!(report["stages"][stage].as_f64().unwrap() >= 0.0, "{stage}");
+    }
+    let runs = report["runs"].as_array().unwrap();
+    assert_eq!(runs[0]["threads"], 1);
+    for run in runs {
+        for figure in [
+            "wall_seconds",
+            "cpu_seconds",
+            "mb_per_second",
+            "records_per_second",
+            "passages_per_second",
+        ] {
+            assert!(run[figure].as_f64().unwrap() >= 0.0, "{figure}");
+        }
+    }
+    for figure in [
+        "thread_speedup",
+        "peak_rss_mb",
+        "index_megabytes",
+        "index_ratio",
+    ] {
+        assert!(report[figure].as_f64().unwrap() > 0.0, "{figure}: {report}");
+    }
+    let kinds: Vec<&str> = report["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|query| query["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "rare word",
+            "common word",
+            "two words",
+            "phrase",
+            "by council",
+            "by date"
+        ]
+    );
+    for query in report["queries"].as_array().unwrap() {
+        let p50 = query["p50_ms"].as_f64().unwrap();
+        let p99 = query["p99_ms"].as_f64().unwrap();
+        assert!(p50 > 0.0 && p50 <= p99, "{query}");
+    }
+    // The user's index is not touched.
+    assert!(!workspace.path().join("index").exists());
+}
