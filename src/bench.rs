@@ -234,8 +234,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
 /// The mixed query set: rare and common words, two words, a phrase, and
 /// searches filtered by council and by date, each with snippets.
 fn query_set(index: &ScrutinyIndex) -> Result<Vec<(&'static str, String, Filters)>> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.searcher()?;
     let first_council = search::councils(index, &searcher)?.into_iter().next();
     let mut set = vec![
         ("rare word", "sexting".to_string(), Filters::default()),

@@ -80,8 +80,7 @@ fn matches(
     filters: &Filters,
     glossary: Option<&Glossary>,
 ) -> Result<(Vec<Match>, Vec<Expansion>)> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.searcher()?;
     let options = QueryOptions {
         glossary,
         any_word: true,

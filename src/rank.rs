@@ -8,44 +8,63 @@
 //! the shorter passage's runs appear in the other, the two are one passage,
 //! which also catches a paragraph split in two in one publication only.
 
-use std::collections::HashSet;
-
 /// Words per shingle.
 const SHINGLE_WORDS: usize = 4;
 /// The share of the shorter passage's shingles the other must contain.
 const SAME_PASSAGE: f64 = 0.6;
 
 /// The shingles of a text: hashes of each run of `SHINGLE_WORDS` words,
-/// lower-cased, punctuation dropped.
-pub fn shingles(text: &str) -> HashSet<u64> {
+/// lower-cased, punctuation dropped; sorted, each once, so that sets
+/// intersect and merge in one pass.
+pub fn shingles(text: &str) -> Vec<u64> {
     let words: Vec<String> = text
         .split(|character: char| !character.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(str::to_lowercase)
         .collect();
-    if words.len() < SHINGLE_WORDS {
-        return std::iter::once(xxhash_rust::xxh3::xxh3_64(words.join(" ").as_bytes())).collect();
+    let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
+        vec![xxhash_rust::xxh3::xxh3_64(words.join(" ").as_bytes())]
+    } else {
+        words
+            .windows(SHINGLE_WORDS)
+            .map(|window| xxhash_rust::xxh3::xxh3_64(window.join(" ").as_bytes()))
+            .collect()
+    };
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// How many values two sorted sets share.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                count += 1;
+                i += 1;
+                j += 1;
+            }
+        }
     }
-    words
-        .windows(SHINGLE_WORDS)
-        .map(|window| xxhash_rust::xxh3::xxh3_64(window.join(" ").as_bytes()))
-        .collect()
+    count
 }
 
 /// True when two shingle sets are the same passage.
-pub fn same_passage(a: &HashSet<u64>, b: &HashSet<u64>) -> bool {
+pub fn same_passage(a: &[u64], b: &[u64]) -> bool {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return false;
     }
-    let shared = a.intersection(b).count();
-    shared as f64 / smaller as f64 >= SAME_PASSAGE
+    shared(a, b) as f64 / smaller as f64 >= SAME_PASSAGE
 }
 
 /// Groups items (in rank order) into distinct passages: each kept item with
 /// the items that duplicate it, in rank order.
 pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T>)> {
-    let mut kept: Vec<(T, Vec<T>, HashSet<u64>)> = Vec::new();
+    let mut kept: Vec<(T, Vec<T>, Vec<u64>)> = Vec::new();
     for item in items {
         let item_shingles = shingles(text_of(&item));
         match kept
@@ -56,6 +75,8 @@ pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T
                 // The group grows by the duplicate's words, so the other half
                 // of a paragraph split in one publication joins it too.
                 kept_shingles.extend(item_shingles);
+                kept_shingles.sort_unstable();
+                kept_shingles.dedup();
                 duplicates.push(item);
             }
             None => kept.push((item, Vec::new(), item_shingles)),

@@ -120,8 +120,7 @@ pub struct SearchResults {
 
 /// Runs a search.
 pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let reader = index.index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.searcher()?;
     check_councils(index, &searcher, &request.filters.councils)?;
     let options = QueryOptions {
         glossary: request.glossary.as_ref(),

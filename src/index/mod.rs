@@ -35,6 +35,9 @@ pub struct ScrutinyIndex {
     pub index: Index,
     pub fields: Fields,
     pub path: PathBuf,
+    /// One reader for the life of the handle: opening one costs more than
+    /// a search, and it follows new commits by itself.
+    reader: Option<tantivy::IndexReader>,
 }
 
 /// What the last commit recorded about the run that made it.
@@ -81,10 +84,12 @@ impl ScrutinyIndex {
         let fields = schema::fields_of(&index.schema())
             .map_err(|_| Error::IndexOutdated(dir.to_path_buf()))?;
         schema::register_tokenizers(&index);
+        let reader = index.reader().map_err(unreadable)?;
         Ok(ScrutinyIndex {
             index,
             fields,
             path: dir.to_path_buf(),
+            reader: Some(reader),
         })
     }
 
@@ -106,7 +111,16 @@ impl ScrutinyIndex {
             index,
             fields,
             path: dir.to_path_buf(),
+            reader: None,
         })
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        match &self.reader {
+            Some(reader) => Ok(reader.searcher()),
+            None => Ok(self.index.reader()?.searcher()),
+        }
     }
 
     /// Takes the index's single writer. `threads` indexing threads share a
@@ -134,8 +148,7 @@ impl ScrutinyIndex {
 
     /// The manifest: every source file the index knows, by corpus key.
     pub fn manifest(&self) -> Result<BTreeMap<String, FileEntry>> {
-        let reader = self.index.reader()?;
-        let searcher = reader.searcher();
+        let searcher = self.searcher()?;
         let query = TermQuery::new(
             Term::from_field_text(self.fields.doc_type, schema::FILE),
             IndexRecordOption::Basic,
@@ -177,8 +190,7 @@ impl ScrutinyIndex {
     /// Every stored document as JSON, sorted: the index's whole content,
     /// whatever order the documents were added in or segments they sit in.
     pub fn stored_documents(&self) -> Result<Vec<String>> {
-        let reader = self.index.reader()?;
-        let searcher = reader.searcher();
+        let searcher = self.searcher()?;
         let schema = self.index.schema();
         let mut documents = Vec::new();
         for segment in searcher.segment_readers() {
