@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::document::Document;
@@ -27,7 +28,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever reading, extraction or splitting changes what a file
 /// yields, so that an index built by an older scrutiny is rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 3;
+pub const EXTRACTOR_VERSION: u32 = 4;
 
 /// An opened index with its field handles and analysers registered.
 #[derive(Clone)]
@@ -147,6 +148,9 @@ impl ScrutinyIndex {
     }
 
     /// The manifest: every source file the index knows, by corpus key.
+    /// Read from fast-field columns, so that checking a large corpus for
+    /// changes before a search stays quick; only failed files' messages
+    /// come from the document store.
     pub fn manifest(&self) -> Result<BTreeMap<String, FileEntry>> {
         let searcher = self.searcher()?;
         let query = TermQuery::new(
@@ -154,33 +158,66 @@ impl ScrutinyIndex {
             IndexRecordOption::Basic,
         );
         let addresses = searcher.search(&query, &DocSetCollector)?;
-        let fields = self.fields;
-        let mut manifest = BTreeMap::new();
+        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for address in addresses {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|value| value.as_str())
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(address.doc_id);
+        }
+        let mut manifest = BTreeMap::new();
+        for (segment_ord, doc_ids) in by_segment {
+            let segment = searcher.segment_reader(segment_ord);
+            let fast = segment.fast_fields();
+            let paths = fast.str("path")?;
+            let statuses = fast.str("status")?;
+            let size: Option<Column<u64>> = fast.column_opt("size")?;
+            let modified: Option<Column<u64>> = fast.column_opt("modified")?;
+            let content_hash: Option<Column<u64>> = fast.column_opt("content_hash")?;
+            let number = |column: &Option<Column<u64>>, doc_id: u32| {
+                column
+                    .as_ref()
+                    .and_then(|column| column.first(doc_id))
                     .unwrap_or_default()
-                    .to_string()
             };
-            let number = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|value| value.as_u64())
-                    .unwrap_or_default()
+            let mut buffer = String::new();
+            let mut text = |column: &Option<StrColumn>, doc_id: u32| -> String {
+                let Some(column) = column else {
+                    return String::new();
+                };
+                let Some(ord) = column.term_ords(doc_id).next() else {
+                    return String::new();
+                };
+                buffer.clear();
+                match column.ord_to_str(ord, &mut buffer) {
+                    Ok(true) => buffer.clone(),
+                    _ => String::new(),
+                }
             };
-            manifest.insert(
-                text(fields.path),
-                FileEntry {
-                    size: number(fields.size),
-                    modified: number(fields.modified),
-                    content_hash: number(fields.content_hash),
-                    status: text(fields.status),
-                    message: text(fields.message),
-                },
-            );
+            for doc_id in doc_ids {
+                let status = text(&statuses, doc_id);
+                let message = if status == "ok" {
+                    String::new()
+                } else {
+                    let document: TantivyDocument =
+                        searcher.doc(tantivy::DocAddress::new(segment_ord, doc_id))?;
+                    document
+                        .get_first(self.fields.message)
+                        .and_then(|value| value.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                manifest.insert(
+                    text(&paths, doc_id),
+                    FileEntry {
+                        size: number(&size, doc_id),
+                        modified: number(&modified, doc_id),
+                        content_hash: number(&content_hash, doc_id),
+                        status,
+                        message,
+                    },
+                );
+            }
         }
         Ok(manifest)
     }

@@ -75,7 +75,7 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         doc_type: builder.add_text_field("doc_type", STRING),
         id: builder.add_text_field("id", STRING | STORED),
-        path: builder.add_text_field("path", STRING | STORED),
+        path: builder.add_text_field("path", STRING | STORED | FAST),
         file_key: builder.add_text_field("file_key", STRING),
         council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
         committee: builder.add_text_field("committee", text_field(ENGLISH, true) | STORED),
@@ -96,10 +96,10 @@ pub fn build() -> (Schema, Fields) {
         passage_no: builder.add_u64_field("passage_no", STORED),
         line_first: builder.add_u64_field("line_first", STORED),
         line_last: builder.add_u64_field("line_last", STORED),
-        content_hash: builder.add_u64_field("content_hash", STORED),
-        size: builder.add_u64_field("size", STORED),
-        modified: builder.add_u64_field("modified", STORED),
-        status: builder.add_text_field("status", STRING | STORED),
+        content_hash: builder.add_u64_field("content_hash", STORED | FAST),
+        size: builder.add_u64_field("size", STORED | FAST),
+        modified: builder.add_u64_field("modified", STORED | FAST),
+        status: builder.add_text_field("status", STRING | STORED | FAST),
         message: builder.add_text_field("message", STORED),
     };
     (builder.build(), fields)
