@@ -243,3 +243,29 @@ fn bad_arguments_are_named() {
     assert_eq!(council.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&council.stderr).contains("did you mean \"wiltshire\"?"));
 }
+
+/// An index in an older layout (same field names, other options, or other
+/// fields) is built again from its corpus, by `index` and before a search.
+#[test]
+fn an_index_from_an_older_scrutiny_is_rebuilt() {
+    let workspace = Workspace::with_corpus();
+    let old_index = |workspace: &Workspace| {
+        let dir = workspace.path().join("index");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut builder = tantivy::schema::Schema::builder();
+        let path = builder.add_text_field("path", tantivy::schema::STRING);
+        let index = tantivy::Index::create_in_dir(&dir, builder.build()).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        writer.add_document(tantivy::doc!(path => "x")).unwrap();
+        writer.commit().unwrap();
+    };
+    old_index(&workspace);
+    let summary = workspace.json(&["index"]);
+    assert_eq!(summary["rebuilt"], true);
+    assert_eq!(summary["n_added"], 5);
+
+    old_index(&workspace);
+    let results = workspace.json(&["search", "taxi", "--corpus", "corpus"]);
+    assert_eq!(text(&hits(&results)[0], "council"), "Worcestershire");
+}

@@ -82,6 +82,11 @@ impl ScrutinyIndex {
             reason: error.to_string(),
         };
         let index = Index::open_in_dir(dir).map_err(unreadable)?;
+        // An index whose schema is not exactly today's (an older scrutiny
+        // made it) is outdated, even when its field names match.
+        if index.schema() != schema::build().0 {
+            return Err(Error::IndexOutdated(dir.to_path_buf()));
+        }
         let fields = schema::fields_of(&index.schema())
             .map_err(|_| Error::IndexOutdated(dir.to_path_buf()))?;
         schema::register_tokenizers(&index);
