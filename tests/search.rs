@@ -258,3 +258,33 @@ fn no_match_exits_1_and_prints_nothing() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read;
+    let workspace = Workspace::with_corpus();
+    workspace.scrutiny(&["index"]).assert().success();
+    for args in [
+        vec!["search", "CSE", "--limit", "500", "--all"],
+        vec!["search", "CSE", "--limit", "500", "--all", "--json"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scrutiny"))
+            .current_dir(workspace.path())
+            .args(&args)
+            .arg("-q")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // stdout is now closed: the rest cannot be written.
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
