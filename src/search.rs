@@ -136,7 +136,7 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
         &*query,
         &(TopDocs::with_limit(fetch.max(1)).order_by_score(), Count),
     )?;
-    let corpus = index.commit_info().and_then(|info| info.corpus);
+    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
     let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
         candidates.push(hit_of(index, &searcher, address, score, corpus.as_deref())?);
@@ -352,18 +352,23 @@ fn hit_of(
     })
 }
 
-/// A corpus key as a path to open: relative to the working folder when the
-/// corpus is below it, absolute otherwise.
+/// A corpus key as a path to open, under the corpus folder as shown.
 fn source_path(corpus: Option<&Path>, key: &str) -> String {
-    let Some(corpus) = corpus else {
-        return key.to_string();
-    };
-    let full: PathBuf = corpus.join(key);
+    match corpus {
+        Some(corpus) => corpus.join(key).display().to_string(),
+        None => key.to_string(),
+    }
+}
+
+/// The corpus folder as paths are shown: relative to the working folder
+/// when the corpus is below it, absolute otherwise.
+fn shown_corpus(corpus: Option<PathBuf>) -> Option<PathBuf> {
+    let corpus = corpus?;
     let relative = std::env::current_dir()
         .ok()
         .and_then(|here| std::fs::canonicalize(here).ok())
-        .and_then(|here| full.strip_prefix(here).ok().map(Path::to_path_buf));
-    relative.unwrap_or(full).display().to_string()
+        .and_then(|here| corpus.strip_prefix(here).ok().map(Path::to_path_buf));
+    Some(relative.unwrap_or(corpus))
 }
 
 /// The councils in the index, as stored (lower case).
