@@ -16,7 +16,7 @@ use tantivy::DateTime;
 
 use crate::error::Result;
 use crate::glossary::Glossary;
-use crate::index::ScrutinyIndex;
+use crate::index::{columns, ScrutinyIndex};
 use crate::query::{self, Expansion, Filters, GroupFilter, QueryOptions};
 use crate::search::{self, Hit, SearchRequest};
 
@@ -87,16 +87,8 @@ fn matches(
     };
     let built = query::build(index, &searcher, query_text, filters, options)?;
     let addresses = searcher.search(&*built.query, &DocSetCollector)?;
-    let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for address in addresses {
-        by_segment
-            .entry(address.segment_ord)
-            .or_default()
-            .push(address.doc_id);
-    }
     let mut found = Vec::new();
-    for (segment_ord, mut doc_ids) in by_segment {
-        doc_ids.sort_unstable();
+    for (segment_ord, doc_ids) in columns::by_segment(addresses) {
         let segment = searcher.segment_reader(segment_ord);
         let fast = segment.fast_fields();
         let council = fast.str("council")?;
@@ -104,16 +96,9 @@ fn matches(
         let year: Option<Column<u64>> = fast.column_opt("year")?;
         let date: Option<Column<DateTime>> = fast.column_opt("date")?;
         let mut buffer = String::new();
-        let mut text_of = |column: &Option<tantivy::columnar::StrColumn>, doc_id: u32| {
-            let column = column.as_ref()?;
-            let ord = column.term_ords(doc_id).next()?;
-            buffer.clear();
-            column.ord_to_str(ord, &mut buffer).ok()?;
-            Some(buffer.clone())
-        };
         for doc_id in doc_ids {
-            let council = text_of(&council, doc_id);
-            let committee = text_of(&committee, doc_id);
+            let council = columns::first_str(council.as_ref(), doc_id, &mut buffer);
+            let committee = columns::first_str(committee.as_ref(), doc_id, &mut buffer);
             found.push(Match {
                 council,
                 committee,

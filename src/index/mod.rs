@@ -6,6 +6,7 @@
 //! read). That manifest lives in the same commits as the passages, so it can
 //! never disagree with them: after a crash both are at the last commit.
 
+pub mod columns;
 pub mod document;
 pub mod schema;
 pub mod spelling;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::document::Document;
@@ -163,15 +164,8 @@ impl ScrutinyIndex {
             IndexRecordOption::Basic,
         );
         let addresses = searcher.search(&query, &DocSetCollector)?;
-        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for address in addresses {
-            by_segment
-                .entry(address.segment_ord)
-                .or_default()
-                .push(address.doc_id);
-        }
         let mut manifest = BTreeMap::new();
-        for (segment_ord, doc_ids) in by_segment {
+        for (segment_ord, doc_ids) in columns::by_segment(addresses) {
             let segment = searcher.segment_reader(segment_ord);
             let fast = segment.fast_fields();
             let paths = fast.str("path")?;
@@ -186,21 +180,9 @@ impl ScrutinyIndex {
                     .unwrap_or_default()
             };
             let mut buffer = String::new();
-            let mut text = |column: &Option<StrColumn>, doc_id: u32| -> String {
-                let Some(column) = column else {
-                    return String::new();
-                };
-                let Some(ord) = column.term_ords(doc_id).next() else {
-                    return String::new();
-                };
-                buffer.clear();
-                match column.ord_to_str(ord, &mut buffer) {
-                    Ok(true) => buffer.clone(),
-                    _ => String::new(),
-                }
-            };
             for doc_id in doc_ids {
-                let status = text(&statuses, doc_id);
+                let status =
+                    columns::first_str(statuses.as_ref(), doc_id, &mut buffer).unwrap_or_default();
                 let message = if status == "ok" {
                     String::new()
                 } else {
@@ -213,7 +195,7 @@ impl ScrutinyIndex {
                         .to_string()
                 };
                 manifest.insert(
-                    text(&paths, doc_id),
+                    columns::first_str(paths.as_ref(), doc_id, &mut buffer).unwrap_or_default(),
                     FileEntry {
                         size: number(&size, doc_id),
                         modified: number(&modified, doc_id),
