@@ -17,7 +17,7 @@ use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
 use crate::error::{Error, Result};
-use crate::extract::{self, Hints};
+use crate::extract::{self, sidecar, Hints};
 use crate::index::{self, document, CommitInfo, FileEntry, ScrutinyIndex, EXTRACTOR_VERSION};
 use crate::read;
 use crate::split;
@@ -285,7 +285,13 @@ fn index_file(
         }
     };
     let n_bytes = bytes.len() as u64;
-    let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    // The sidecars are part of what the record says about itself.
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&bytes);
+    for path in &file.sidecars {
+        hasher.update(&std::fs::read(path).unwrap_or_default());
+    }
+    let content_hash = hasher.digest();
     if let Some(previous) = previous {
         if previous.content_hash == content_hash && previous.status == "ok" {
             writer.delete_term(Term::from_field_text(fields.file_key, &file.key));
@@ -316,7 +322,21 @@ fn index_file(
     let hints = Hints {
         council_folder: file.council_folder.clone(),
     };
-    let record = extract::extract(&text, &hints);
+    let mut record = extract::extract(&text, &hints);
+    match sidecar::load(&file.sidecars) {
+        Ok(stated) => sidecar::apply(&mut record, &stated),
+        Err(reason) => {
+            return record_failure(
+                writer,
+                fields,
+                file,
+                path_term,
+                content_hash,
+                reason,
+                n_bytes,
+            );
+        }
+    }
     let passages = split::split(&record);
     writer.delete_term(path_term);
     let mut documents =
@@ -510,6 +530,8 @@ pub struct RecordReport {
     pub members: Vec<extract::Person>,
     pub also_attending: Vec<extract::Person>,
     pub apologies: Vec<extract::Person>,
+    /// Where the record was published, when a sidecar says so.
+    pub url: Option<String>,
     pub warnings: Vec<String>,
     pub passages: Vec<PassageReport>,
 }
@@ -533,7 +555,10 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
         .and_then(|folder| folder.to_str())
         .filter(|folder| extract::council::is_known_folder(folder))
         .map(str::to_string);
-    let record = extract::extract(&text, &Hints { council_folder });
+    let mut record = extract::extract(&text, &Hints { council_folder });
+    let stated = sidecar::load(&sidecar::sidecars_of(path, None))
+        .map_err(|reason| read::ReadError::Io(std::io::Error::other(reason)))?;
+    sidecar::apply(&mut record, &stated);
     let passages = split::split(&record);
     Ok(RecordReport {
         path: path.display().to_string(),
@@ -559,6 +584,7 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
         members: record.members.clone(),
         also_attending: record.also_attending.clone(),
         apologies: record.apologies.clone(),
+        url: record.url.clone(),
         warnings: record.warnings.clone(),
         passages: passages
             .iter()

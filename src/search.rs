@@ -89,6 +89,8 @@ pub struct Hit {
     pub item: Option<String>,
     pub officers: Vec<Person>,
     pub source: Source,
+    /// Where the record was published, when its sidecar says so.
+    pub url: Option<String>,
     pub score: f32,
     /// The best fragment, plain text.
     pub snippet: String,
@@ -342,6 +344,7 @@ fn hit_of(
             key,
             lines: [line_first, line_last],
         },
+        url: text(fields.url),
         score,
         snippet: String::new(),
         highlights: Vec::new(),

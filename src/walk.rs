@@ -46,9 +46,14 @@ pub struct SourceFile {
     /// The folder directly below the corpus root, if any: the council.
     pub council_folder: Option<String>,
     pub format: Format,
+    /// Bytes of the record and its sidecars together.
     pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
+    /// Latest modification time of the record and its sidecars, in
+    /// nanoseconds since the Unix epoch (0 if unknown): a changed sidecar
+    /// makes its record count as changed.
     pub modified: u64,
+    /// Sidecar metadata files that apply to the record, nearest first.
+    pub sidecars: Vec<PathBuf>,
 }
 
 /// A path the walk could not list or chose to pass over, with the reason.
@@ -92,6 +97,13 @@ pub fn walk(root: &Path) -> Walked {
         if !entry.file_type().is_file() || is_readme(entry.file_name()) {
             continue;
         }
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(crate::extract::sidecar::is_sidecar)
+        {
+            continue;
+        }
         let Some(format) = Format::from_path(entry.path()) else {
             walked.n_other_files += 1;
             continue;
@@ -102,8 +114,19 @@ pub fn walk(root: &Path) -> Walked {
             .map(|component| component.as_os_str().to_string_lossy().into_owned())
             .collect();
         let council_folder = (components.len() > 1).then(|| components[0].clone());
+        let sidecars = crate::extract::sidecar::sidecars_of(entry.path(), Some(root));
         let (size, modified) = match entry.metadata() {
-            Ok(metadata) => (metadata.len(), modified_nanos(&metadata)),
+            Ok(metadata) => {
+                let mut size = metadata.len();
+                let mut modified = modified_nanos(&metadata);
+                for sidecar in &sidecars {
+                    if let Ok(metadata) = std::fs::metadata(sidecar) {
+                        size += metadata.len();
+                        modified = modified.max(modified_nanos(&metadata));
+                    }
+                }
+                (size, modified)
+            }
             Err(error) => {
                 walked.errors.push(Skipped {
                     path: entry.path().to_path_buf(),
@@ -119,6 +142,7 @@ pub fn walk(root: &Path) -> Walked {
             format,
             size,
             modified,
+            sidecars,
         });
     }
     walked

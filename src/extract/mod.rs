@@ -11,6 +11,7 @@
 pub mod council;
 pub mod date;
 pub mod people;
+pub mod sidecar;
 
 use std::sync::LazyLock;
 
@@ -73,6 +74,8 @@ pub struct Record {
     pub members: Vec<Person>,
     pub also_attending: Vec<Person>,
     pub apologies: Vec<Person>,
+    /// Where the record was published, when a sidecar says so.
+    pub url: Option<String>,
     /// What could not be found, for the user to check.
     pub warnings: Vec<String>,
 }

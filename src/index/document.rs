@@ -67,6 +67,9 @@ pub fn passage_documents(
                 document.add_u64(fields.year, u64::try_from(date.year()).unwrap_or(0));
             }
             document.add_text(fields.kind, record.kind.as_str());
+            if let Some(url) = &record.url {
+                document.add_text(fields.url, url);
+            }
             if let Some(number) = &item.number {
                 document.add_text(fields.item, number);
             }

@@ -59,6 +59,9 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         }
     }
     writeln!(out, "  {LABEL}{}{LABEL:#}", context.join(" · "))?;
+    if let Some(url) = &hit.url {
+        writeln!(out, "  {LABEL}published at {url}{LABEL:#}")?;
+    }
     if !hit.officers.is_empty() {
         let officers: Vec<String> = hit
             .officers
@@ -171,6 +174,9 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
         unknown(&report.date, "not stated")
     )?;
     writeln!(out, "  {LABEL}kind     {LABEL:#} {}", report.kind_name())?;
+    if let Some(url) = &report.url {
+        writeln!(out, "  {LABEL}url      {LABEL:#} {url}")?;
+    }
     for item in &report.items {
         let number = item
             .number
