@@ -289,8 +289,13 @@ fn wrap(snippet: &Highlighted, width: usize) -> Vec<Cell> {
     lines
 }
 
-fn group_cells(group: &Group, width: usize) -> Vec<Cell> {
-    let key = group.key.clone().unwrap_or_else(|| "(not stated)".into());
+fn group_cells(group: &Group, by: GroupBy, width: usize) -> Vec<Cell> {
+    let unknown = match by {
+        GroupBy::Year => "undated",
+        GroupBy::Council => "(council not stated)",
+        GroupBy::Committee => "(committee not stated)",
+    };
+    let key = group.key.clone().unwrap_or_else(|| unknown.into());
     let mut cells = vec![Cell::styled(&key, TITLE, width)];
     let mut summary = format!(
         "{} passage{}",
@@ -348,7 +353,7 @@ pub fn comparison(out: &mut impl Write, comparison: &Comparison, width: usize) -
         writeln!(out)?;
         let columns: Vec<Vec<Cell>> = row
             .iter()
-            .map(|group| group_cells(group, column_width))
+            .map(|group| group_cells(group, comparison.by, column_width))
             .collect();
         let height = columns.iter().map(Vec::len).max().unwrap_or(0);
         for line in 0..height {
