@@ -141,7 +141,7 @@ pub struct SynthArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// The corpus folder: one sub-folder per council, holding .txt and .md records.
+    /// The corpus folder: one sub-folder per council, holding .txt, .md and .docx records.
     #[arg(env = "SCRUTINY_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
 
@@ -263,7 +263,7 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Record files (.txt, .md).
+    /// Record files (.txt, .md, .docx).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 

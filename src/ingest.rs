@@ -379,8 +379,7 @@ fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::Read
     match file.format {
         walk::Format::Pdf => return Err(read::ReadError::Unsupported("PDF")),
         walk::Format::Html => return Err(read::ReadError::Unsupported("HTML")),
-        walk::Format::Docx => return Err(read::ReadError::Unsupported("DOCX")),
-        walk::Format::Text | walk::Format::Markdown => {}
+        walk::Format::Text | walk::Format::Markdown | walk::Format::Docx => {}
     }
     if file.size > read::MAX_FILE_BYTES {
         return Err(read::ReadError::TooLarge {

@@ -525,3 +525,88 @@ mod tests {
         }
     }
 }
+
+/// Converts a record's text to a Word (DOCX) file, for format tests: each
+/// block of lines becomes one paragraph, its lines joined by line breaks.
+/// Markdown markup is dropped, and a block that Markdown makes a heading
+/// (`#` or bold throughout) gets a heading style, as a council's Word
+/// template would.
+pub fn to_docx(source: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+
+    let markdown = crate::read::markdown::looks_like_markdown(source);
+    let mut body = String::new();
+    let mut block: Vec<&str> = Vec::new();
+    let flush = |block: &mut Vec<&str>, body: &mut String| {
+        if block.is_empty() {
+            body.push_str("<w:p/>");
+            return;
+        }
+        let joined = block.join(" ");
+        let trimmed = joined.trim();
+        let heading = markdown
+            && (trimmed.starts_with('#') || (trimmed.starts_with("**") && trimmed.ends_with("**")));
+        body.push_str("<w:p>");
+        if heading {
+            body.push_str("<w:pPr><w:pStyle w:val=\"Heading2\"/></w:pPr>");
+        }
+        body.push_str("<w:r>");
+        for (position, line) in block.iter().enumerate() {
+            if position > 0 {
+                body.push_str("<w:br/>");
+            }
+            let mut line = line.trim_end().to_string();
+            if markdown {
+                line = line.trim_start_matches('#').trim_start().replace("**", "");
+                if let Some(item) = line.strip_prefix("- ") {
+                    line = item.to_string();
+                }
+                line = line.trim_matches('*').to_string();
+            }
+            for (index, cell) in line.split('\t').enumerate() {
+                if index > 0 {
+                    body.push_str("<w:tab/>");
+                }
+                body.push_str("<w:t xml:space=\"preserve\">");
+                body.push_str(&crate::snippet::escape_html(cell));
+                body.push_str("</w:t>");
+            }
+        }
+        body.push_str("</w:r></w:p>");
+        block.clear();
+    };
+    for line in source.lines() {
+        if line.trim().is_empty() {
+            if !block.is_empty() {
+                flush(&mut block, &mut body);
+            }
+        } else {
+            block.push(line);
+        }
+    }
+    if !block.is_empty() {
+        flush(&mut block, &mut body);
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    let relationships = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", relationships),
+        ("word/document.xml", document.as_str()),
+    ] {
+        archive
+            .start_file(name, options)
+            .map_err(std::io::Error::other)?;
+        archive.write_all(content.as_bytes())?;
+    }
+    Ok(archive
+        .finish()
+        .map_err(std::io::Error::other)?
+        .into_inner())
+}

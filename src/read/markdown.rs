@@ -10,7 +10,7 @@ use super::Text;
 
 /// True when enough lines carry Markdown markup (ATX headings or bold runs)
 /// that the file is Markdown whatever its name says.
-pub fn looks_like_markdown(source: &str) -> bool {
+pub(crate) fn looks_like_markdown(source: &str) -> bool {
     let marked = source
         .lines()
         .take(400)

@@ -6,7 +6,8 @@
 //! see markup or encodings, only clean lines and their line numbers, so a
 //! search hit can always cite `path:line`.
 
-mod markdown;
+pub mod docx;
+pub(crate) mod markdown;
 mod plain;
 
 use std::path::Path;
@@ -138,6 +139,8 @@ pub enum ReadError {
     Binary(usize),
     #[error("file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge { size: u64, limit: u64 },
+    #[error("{0}")]
+    Invalid(String),
     #[error("{0} files are not supported yet; convert it to .txt beside the original")]
     Unsupported(&'static str),
 }
@@ -145,10 +148,9 @@ pub enum ReadError {
 /// Reads and decodes one file in its format.
 pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
     match format {
-        Format::Text | Format::Markdown => {}
+        Format::Text | Format::Markdown | Format::Docx => {}
         Format::Pdf => return Err(ReadError::Unsupported("PDF")),
         Format::Html => return Err(ReadError::Unsupported("HTML")),
-        Format::Docx => return Err(ReadError::Unsupported("DOCX")),
     }
     let size = std::fs::metadata(path)?.len();
     if size > MAX_FILE_BYTES {
@@ -163,6 +165,9 @@ pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
 
 /// Decodes bytes already in memory; the entry point for tests and benches.
 pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
+    if format == Format::Docx {
+        return docx::read(bytes);
+    }
     let source = plain::decode(bytes)?;
     let text = match format {
         Format::Markdown => markdown::read(&source),
