@@ -490,42 +490,6 @@ pub fn write_judgements(summary: &SynthSummary, path: &Path) -> std::io::Result<
     std::fs::write(path, judgements(summary))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_seed_gives_the_same_corpus() {
-        let mut a = fastrand::Rng::with_seed(3);
-        let mut b = fastrand::Rng::with_seed(3);
-        assert_eq!(record(&mut a), record(&mut b));
-    }
-
-    #[test]
-    fn planted_lines_hold_their_subject() {
-        let mut rng = fastrand::Rng::with_seed(11);
-        for _ in 0..50 {
-            let (_, text, planted) = record(&mut rng);
-            let lines: Vec<&str> = text.lines().collect();
-            for (subject, line) in planted {
-                let paragraph = lines[line as usize - 1];
-                let sentences = match subject {
-                    Subject::Sexting => SEXTING,
-                    Subject::TaxiLicensing => TAXI,
-                    Subject::Exploitation => EXPLOITATION,
-                };
-                let opening = |sentence: &&str| {
-                    let fixed = sentence.split('{').next().unwrap_or_default();
-                    fixed.is_empty() || paragraph.starts_with(fixed)
-                };
-                assert!(sentences.iter().any(opening), "{paragraph}");
-                let words: Vec<&str> = paragraph.split_whitespace().collect();
-                assert!(!words.iter().any(|word| word.contains('{')), "{paragraph}");
-            }
-        }
-    }
-}
-
 /// Converts a record's text to a Word (DOCX) file, for format tests: each
 /// block of lines becomes one paragraph, its lines joined by line breaks.
 /// Markdown markup is dropped, and a block that Markdown makes a heading
@@ -609,4 +573,40 @@ pub fn to_docx(source: &str) -> std::io::Result<Vec<u8>> {
         .finish()
         .map_err(std::io::Error::other)?
         .into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_corpus() {
+        let mut a = fastrand::Rng::with_seed(3);
+        let mut b = fastrand::Rng::with_seed(3);
+        assert_eq!(record(&mut a), record(&mut b));
+    }
+
+    #[test]
+    fn planted_lines_hold_their_subject() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..50 {
+            let (_, text, planted) = record(&mut rng);
+            let lines: Vec<&str> = text.lines().collect();
+            for (subject, line) in planted {
+                let paragraph = lines[line as usize - 1];
+                let sentences = match subject {
+                    Subject::Sexting => SEXTING,
+                    Subject::TaxiLicensing => TAXI,
+                    Subject::Exploitation => EXPLOITATION,
+                };
+                let opening = |sentence: &&str| {
+                    let fixed = sentence.split('{').next().unwrap_or_default();
+                    fixed.is_empty() || paragraph.starts_with(fixed)
+                };
+                assert!(sentences.iter().any(opening), "{paragraph}");
+                let words: Vec<&str> = paragraph.split_whitespace().collect();
+                assert!(!words.iter().any(|word| word.contains('{')), "{paragraph}");
+            }
+        }
+    }
 }
