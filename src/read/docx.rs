@@ -111,3 +111,45 @@ fn paragraphs(xml: &[u8]) -> Result<Text, String> {
     }
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_tabs_breaks_entities_and_headings() {
+        let xml = br#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>3. Taxi Licensing</w:t></w:r></w:p>
+<w:p><w:r><w:t>Fees &amp; charges</w:t><w:tab/><w:t>&#163;150</w:t><w:br/><w:t xml:space="preserve">second line</w:t></w:r>
+<w:del><w:r><w:delText>struck out</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>
+<w:p/>
+<w:p><w:r><w:t>last</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let text = paragraphs(xml).unwrap();
+        let lines: Vec<(&str, u32, bool)> = text
+            .lines
+            .iter()
+            .filter(|line| !line.text.is_empty())
+            .map(|line| (line.text.as_str(), line.number, line.heading))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("3. Taxi Licensing", 1, true),
+                ("Fees & charges\t£150", 2, false),
+                ("second line", 2, false),
+                ("last", 4, false),
+            ]
+        );
+        assert_eq!(text.blocks().len(), 3);
+    }
+
+    #[test]
+    fn not_a_zip_is_a_clear_error() {
+        let error = read(b"PK\x03\x04 nonsense").unwrap_err();
+        assert!(
+            error.to_string().starts_with("not a readable Word file"),
+            "{error}"
+        );
+    }
+}
