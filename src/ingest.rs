@@ -305,26 +305,8 @@ fn index_file(
             };
         }
     }
-    let text = match read::read_bytes(&bytes, file.format) {
-        Ok(text) => text,
-        Err(error) => {
-            return record_failure(
-                writer,
-                fields,
-                file,
-                path_term,
-                content_hash,
-                error.to_string(),
-                n_bytes,
-            );
-        }
-    };
-    let hints = Hints {
-        council_folder: file.council_folder.clone(),
-    };
-    let mut record = extract::extract(&text, &hints);
-    match sidecar::load(&file.sidecars) {
-        Ok(stated) => sidecar::apply(&mut record, &stated),
+    let record = match record_of(&bytes, file) {
+        Ok(record) => record,
         Err(reason) => {
             return record_failure(
                 writer,
@@ -336,7 +318,7 @@ fn index_file(
                 n_bytes,
             );
         }
-    }
+    };
     let passages = split::split(&record);
     writer.delete_term(path_term);
     let mut documents =
@@ -354,6 +336,19 @@ fn index_file(
         n_passages: passages.len(),
         bytes: n_bytes,
     }
+}
+
+/// A file's record: its sidecars read first (a bad one fails the file
+/// before any extraction work), then its text decoded and extracted.
+fn record_of(bytes: &[u8], file: &SourceFile) -> std::result::Result<extract::Record, String> {
+    let stated = sidecar::load(&file.sidecars)?;
+    let text = read::read_bytes(bytes, file.format).map_err(|error| error.to_string())?;
+    let hints = Hints {
+        council_folder: file.council_folder.clone(),
+    };
+    let mut record = extract::extract(&text, &hints);
+    sidecar::apply(&mut record, &stated);
+    Ok(record)
 }
 
 fn record_failure(
