@@ -372,9 +372,8 @@ fn record_failure(
 
 fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::ReadError> {
     match file.format {
-        walk::Format::Pdf => return Err(read::ReadError::Unsupported("PDF")),
         walk::Format::Html => return Err(read::ReadError::Unsupported("HTML")),
-        walk::Format::Text | walk::Format::Markdown | walk::Format::Docx => {}
+        walk::Format::Text | walk::Format::Markdown | walk::Format::Docx | walk::Format::Pdf => {}
     }
     if file.size > read::MAX_FILE_BYTES {
         return Err(read::ReadError::TooLarge {
@@ -497,6 +496,9 @@ pub struct ItemReport {
     pub officers: Vec<extract::Person>,
     /// First and last source line of the item's text, when it has any.
     pub lines: Option<[u32; 2]>,
+    /// First and last page of the item's text, for paged formats (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
 }
 
 /// One passage as [`inspect`] shows it.
@@ -506,6 +508,9 @@ pub struct PassageReport {
     /// The passage's item number, if the item has one.
     pub item: Option<String>,
     pub lines: [u32; 2],
+    /// First and last page, for paged formats (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
     pub text: String,
 }
 
@@ -573,6 +578,12 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
                     .first()
                     .zip(item.blocks.last())
                     .map(|(first, last)| [first.first_line(), last.last_line()]),
+                pages: item
+                    .blocks
+                    .first()
+                    .zip(item.blocks.last())
+                    .map(|(first, last)| [first.first_page(), last.last_page()])
+                    .filter(|[first, _]| *first > 0),
             })
             .collect(),
         members: record.members.clone(),
@@ -586,6 +597,7 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
                 number: passage.number,
                 item: record.items[passage.item].number.clone(),
                 lines: [passage.first_line, passage.last_line],
+                pages: (passage.first_page > 0).then_some([passage.first_page, passage.last_page]),
                 text: passage.text.clone(),
             })
             .collect(),

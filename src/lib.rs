@@ -2,6 +2,7 @@
 pub mod bench;
 pub mod cli;
 pub mod compare;
+pub mod convert;
 pub mod error;
 pub mod eval;
 pub mod extract;

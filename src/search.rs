@@ -70,8 +70,35 @@ pub struct Source {
     pub path: String,
     /// The file relative to the corpus folder.
     pub key: String,
-    /// First and last source line of the passage, 1-based.
+    /// First and last source line of the passage, 1-based; for a paged
+    /// format (PDF), lines on the first and last of `pages`.
     pub lines: [u32; 2],
+    /// First and last page of the passage, for paged formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<[u32; 2]>,
+}
+
+impl Source {
+    /// The passage's place in its file: `12-18`, or `p3:12-18` and
+    /// `p3:40-p4:2` in a PDF.
+    pub fn place(&self) -> String {
+        place(self.lines, self.pages)
+    }
+}
+
+/// A passage's lines, with pages when the format has them: `12-18`,
+/// `p3:12-18`, `p3:40-p4:2`.
+pub fn place(lines: [u32; 2], pages: Option<[u32; 2]>) -> String {
+    let [first, last] = lines;
+    match pages {
+        Some([page, last_page]) if page != last_page => {
+            format!("p{page}:{first}-p{last_page}:{last}")
+        }
+        Some([page, _]) if first == last => format!("p{page}:{first}"),
+        Some([page, _]) => format!("p{page}:{first}-{last}"),
+        None if first == last => first.to_string(),
+        None => format!("{first}-{last}"),
+    }
 }
 
 /// One ranked passage.
@@ -330,6 +357,9 @@ fn hit_of(
     let key = text(fields.path).unwrap_or_default();
     let line_first = u32::try_from(number(fields.line_first)).unwrap_or(0);
     let line_last = u32::try_from(number(fields.line_last)).unwrap_or(0);
+    let page = |field| u32::try_from(number(field)).unwrap_or(0);
+    let pages =
+        Some([page(fields.page_first), page(fields.page_last)]).filter(|[first, _]| *first > 0);
     Ok(Hit {
         id: text(fields.id).unwrap_or_default(),
         council: text(fields.council),
@@ -343,6 +373,7 @@ fn hit_of(
             path: source_path(corpus, &key),
             key,
             lines: [line_first, line_last],
+            pages,
         },
         url: text(fields.url),
         score,

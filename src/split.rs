@@ -27,6 +27,9 @@ pub struct Passage {
     pub text: String,
     pub first_line: u32,
     pub last_line: u32,
+    /// Pages of the first and last line; 0 for formats without pages.
+    pub first_page: u32,
+    pub last_page: u32,
 }
 
 /// A unit of text with its line range, before packing into passages.
@@ -34,6 +37,8 @@ struct Unit {
     text: String,
     first_line: u32,
     last_line: u32,
+    first_page: u32,
+    last_page: u32,
     /// True when this unit starts a new block (joins with a blank line).
     starts_block: bool,
 }
@@ -57,6 +62,7 @@ pub fn split(record: &Record) -> Vec<Passage> {
                             .push_str(if unit.starts_block { "\n\n" } else { "\n" });
                         passage.text.push_str(&unit.text);
                         passage.last_line = unit.last_line;
+                        passage.last_page = unit.last_page;
                     }
                     None => {
                         current = Some(Passage {
@@ -65,6 +71,8 @@ pub fn split(record: &Record) -> Vec<Passage> {
                             text: unit.text,
                             first_line: unit.first_line,
                             last_line: unit.last_line,
+                            first_page: unit.first_page,
+                            last_page: unit.last_page,
                         });
                     }
                 }
@@ -93,6 +101,8 @@ fn units_of(block: &crate::read::Block) -> Vec<Unit> {
             text: whole,
             first_line: block.first_line(),
             last_line: block.last_line(),
+            first_page: block.first_page(),
+            last_page: block.last_page(),
             starts_block: true,
         }];
     }
@@ -102,7 +112,9 @@ fn units_of(block: &crate::read::Block) -> Vec<Unit> {
             units.push(Unit {
                 text: line.text.clone(),
                 first_line: line.number,
-                last_line: line.number,
+                last_line: line.last_number,
+                first_page: line.page,
+                last_page: line.last_page,
                 starts_block: false,
             });
             continue;
@@ -111,7 +123,9 @@ fn units_of(block: &crate::read::Block) -> Vec<Unit> {
             units.push(Unit {
                 text: piece,
                 first_line: line.number,
-                last_line: line.number,
+                last_line: line.last_number,
+                first_page: line.page,
+                last_page: line.last_page,
                 starts_block: false,
             });
         }

@@ -97,7 +97,7 @@ fn check_same_as_text(workspace: &Workspace, extension: &str) {
 
 #[test]
 fn seeds_as_docx_read_like_their_text() {
-    let workspace = converted("docx", |source| scrutiny::synth::to_docx(source).unwrap());
+    let workspace = converted("docx", |source| scrutiny::convert::to_docx(source).unwrap());
     check_same_as_text(&workspace, "docx");
 }
 
@@ -131,4 +131,21 @@ fn a_broken_docx_is_named_with_its_reason() {
         stderr.contains("cannot index corpus/wiltshire/broken.docx: not a readable Word file"),
         "{stderr}"
     );
+}
+
+#[test]
+fn seeds_as_pdf_read_like_their_text() {
+    if !util::have_tool("pdftotext", "seeds_as_pdf_read_like_their_text") {
+        return;
+    }
+    let workspace = converted("pdf", scrutiny::convert::to_pdf);
+    check_same_as_text(&workspace, "pdf");
+    // Hits cite pages, and the page furniture is not indexed.
+    let found = workspace.json(&["search", "sexting", "--limit", "1"]);
+    let source = &hits(&found)[0]["source"];
+    assert!(source["pages"][0].as_u64().unwrap() >= 1, "{source}");
+    let banner = workspace.json(&["search", "\"democratic services minutes of meetings\""]);
+    assert_eq!(hits(&banner).len(), 0, "the running header was indexed");
+    let footer = workspace.json(&["search", "\"page 1 of\""]);
+    assert_eq!(hits(&footer).len(), 0, "the page footer was indexed");
 }

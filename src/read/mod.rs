@@ -8,6 +8,7 @@
 
 pub mod docx;
 pub(crate) mod markdown;
+pub mod pdf;
 mod plain;
 
 use std::path::Path;
@@ -22,8 +23,16 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub struct Line {
     /// The text, whitespace normalised; empty for a block boundary.
     pub text: String,
-    /// The 1-based line number in the source file.
+    /// The 1-based line number in the source file, or on its page for a
+    /// paged format.
     pub number: u32,
+    /// The source line this one ends on: the same as `number` unless a
+    /// paragraph's soft-wrapped lines (in a PDF) were joined into it.
+    pub last_number: u32,
+    /// The 1-based page the line is on, or 0 for formats without pages.
+    pub page: u32,
+    /// The page the line ends on (a paragraph may run over a page break).
+    pub last_page: u32,
     /// True when the source marked this line as a heading (a Markdown heading
     /// or a paragraph that is bold throughout).
     pub heading: bool,
@@ -47,9 +56,19 @@ impl Block {
         self.lines.first().map_or(0, |line| line.number)
     }
 
+    /// The page of the block's first line (0 when unpaged).
+    pub fn first_page(&self) -> u32 {
+        self.lines.first().map_or(0, |line| line.page)
+    }
+
+    /// The page of the block's last line (0 when unpaged).
+    pub fn last_page(&self) -> u32 {
+        self.lines.last().map_or(0, |line| line.last_page)
+    }
+
     /// The last source line of the block.
     pub fn last_line(&self) -> u32 {
-        self.lines.last().map_or(0, |line| line.number)
+        self.lines.last().map_or(0, |line| line.last_number)
     }
 
     /// True when every line of the block was marked as a heading.
@@ -114,16 +133,22 @@ impl Text {
             self.lines.push(Line {
                 text,
                 number,
+                last_number: number,
+                page: 0,
+                last_page: 0,
                 heading,
             });
         }
     }
 
-    fn push_break(&mut self, number: u32) {
+    pub(crate) fn push_break(&mut self, number: u32) {
         if self.lines.last().is_some_and(|line| !line.text.is_empty()) {
             self.lines.push(Line {
                 text: String::new(),
                 number,
+                last_number: number,
+                page: 0,
+                last_page: 0,
                 heading: false,
             });
         }
@@ -147,11 +172,6 @@ pub enum ReadError {
 
 /// Reads and decodes one file in its format.
 pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
-    match format {
-        Format::Text | Format::Markdown | Format::Docx => {}
-        Format::Pdf => return Err(ReadError::Unsupported("PDF")),
-        Format::Html => return Err(ReadError::Unsupported("HTML")),
-    }
     let size = std::fs::metadata(path)?.len();
     if size > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
@@ -165,8 +185,11 @@ pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
 
 /// Decodes bytes already in memory; the entry point for tests and benches.
 pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
-    if format == Format::Docx {
-        return docx::read(bytes);
+    match format {
+        Format::Docx => return docx::read(bytes),
+        Format::Pdf => return pdf::read(bytes),
+        Format::Html => return Err(ReadError::Unsupported("HTML")),
+        Format::Text | Format::Markdown => {}
     }
     let source = plain::decode(bytes)?;
     let text = match format {

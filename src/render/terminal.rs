@@ -31,12 +31,7 @@ pub fn search(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
 }
 
 fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
-    let [first, last] = hit.source.lines;
-    let lines = if first == last {
-        first.to_string()
-    } else {
-        format!("{first}-{last}")
-    };
+    let lines = hit.source.place();
     writeln!(
         out,
         "{PATH}{}{PATH:#}:{LINES}{lines}{LINES:#}",
@@ -87,14 +82,7 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         let places: Vec<String> = hit
             .also_in
             .iter()
-            .map(|place| {
-                let [first, last] = place.source.lines;
-                if first == last {
-                    format!("{}:{first}", place.source.path)
-                } else {
-                    format!("{}:{first}-{last}", place.source.path)
-                }
-            })
+            .map(|place| format!("{}:{}", place.source.path, place.source.place()))
             .collect();
         writeln!(out, "  {LABEL}also in: {}{LABEL:#}", places.join("; "))?;
     }
@@ -185,7 +173,10 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
             .unwrap_or_else(|| "item".into());
         let lines = item
             .lines
-            .map(|[first, last]| format!(" (lines {first}-{last})"))
+            .map(|lines| match item.pages {
+                Some(_) => format!(" ({})", crate::search::place(lines, item.pages)),
+                None => format!(" (lines {})", crate::search::place(lines, None)),
+            })
             .unwrap_or_default();
         writeln!(
             out,
@@ -212,7 +203,7 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
     }
     writeln!(out, "  {LABEL}passages {LABEL:#} {}", report.passages.len())?;
     for passage in &report.passages {
-        let [first, last] = passage.lines;
+        let place = crate::search::place(passage.lines, passage.pages);
         let flat: String = passage
             .text
             .chars()
@@ -222,7 +213,7 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
         if preview.len() < flat.len() {
             preview.push('…');
         }
-        writeln!(out, "    {LINES}{first}-{last}{LINES:#} {preview}")?;
+        writeln!(out, "    {LINES}{place}{LINES:#} {preview}")?;
     }
     Ok(())
 }
@@ -313,8 +304,7 @@ fn group_cells(group: &Group, by: GroupBy, width: usize) -> Vec<Cell> {
     cells.push(Cell::styled(&summary, LABEL, width));
     cells.push(Cell::plain(&"─".repeat(width), width));
     for hit in &group.hits {
-        let [first, last] = hit.source.lines;
-        let citation = format!("{}:{first}-{last}", hit.source.key);
+        let citation = format!("{}:{}", hit.source.key, hit.source.place());
         cells.push(Cell::styled(&citation, PATH, width));
         if let Some(topic) = &hit.topic {
             cells.push(Cell::styled(&shorten(topic, width), LABEL, width));

@@ -101,3 +101,26 @@ pub fn highlighted_words(hit: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// True when the external program `name` can be run. When it cannot, a test
+/// that needs it says so and returns early — unless
+/// `SCRUTINY_REQUIRE_TOOLS` is set (as `.ci/run` sets it), when a missing
+/// program fails the test instead.
+pub fn have_tool(name: &str, test: &str) -> bool {
+    let found = std::process::Command::new(name)
+        .arg("-v")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("SCRUTINY_REQUIRE_TOOLS").is_none(),
+            "{test}: {name} is required (SCRUTINY_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!(
+            "SKIPPED {test}: {name} is not installed (Debian: apt-get install poppler-utils)"
+        );
+    }
+    found
+}
