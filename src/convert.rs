@@ -306,3 +306,80 @@ fn pdf_text_at(content: &mut Vec<u8>, x: usize, y: usize, text: &str) {
     }
     content.extend_from_slice(b") Tj\n");
 }
+
+/// Converts a record's text to a web page laid out like a ModernGov
+/// "Issue - meetings" or minutes page, for format tests: the record inside
+/// `<div id="modgov">`, each paragraph a `<p>` (lines split by `<br>`),
+/// Markdown headings as `<h2>`, tab-separated rows as a table, non-ASCII
+/// characters as entities; around it a cookie banner, navigation, a script
+/// and a footer whose words must not be indexed.
+pub fn to_html(source: &str) -> String {
+    let mut body = String::new();
+    for paragraph in paragraphs(source) {
+        if paragraph.lines.iter().all(|line| line.contains('\t')) {
+            body.push_str("<table class=\"mgStatsTable\">\n");
+            for line in &paragraph.lines {
+                body.push_str("<tr>");
+                for cell in line.split('\t') {
+                    body.push_str("<td>");
+                    body.push_str(&entities(cell));
+                    body.push_str("</td>");
+                }
+                body.push_str("</tr>\n");
+            }
+            body.push_str("</table>\n");
+            continue;
+        }
+        let tag = if paragraph.heading { "h2" } else { "p" };
+        body.push_str(&format!("<{tag}>"));
+        for (position, line) in paragraph.lines.iter().enumerate() {
+            if position > 0 {
+                body.push_str("<br>\n");
+            }
+            body.push_str(&entities(line));
+        }
+        body.push_str(&format!("</{tag}>\n"));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{HTML_FURNITURE} - Issue - meetings</title>\n\
+         <style>body {{ font-family: sans-serif; }}</style>\n\
+         <script>window.analytics = {{ page: \"{HTML_FURNITURE}\" }};</script>\n\
+         </head>\n<body>\n\
+         <div id=\"cookieBanner\" class=\"cookie-notice\"><p>{HTML_FURNITURE}: we use cookies \
+         to make this site work.</p><button>Accept cookies</button></div>\n\
+         <header><nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/mgListCommittees.aspx\">\
+         {HTML_FURNITURE}</a></li></ul></nav></header>\n\
+         <div id=\"modgov\"><div class=\"mgContent\">\n{body}</div></div>\n\
+         <footer><p>{HTML_FURNITURE} &copy; Democratic Services</p></footer>\n\
+         <script>document.querySelector('#cookieBanner').hidden = false;</script>\n\
+         </body>\n</html>\n"
+    )
+}
+
+/// Words in every part of a generated web page that is not the record
+/// (banner, navigation, title, footer, scripts): a search for them must
+/// find nothing.
+pub const HTML_FURNITURE: &str = "Committee Management Portal";
+
+/// Escapes markup characters and writes non-ASCII characters as entities,
+/// named where HTML has a common name.
+fn entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '£' => out.push_str("&pound;"),
+            '–' => out.push_str("&ndash;"),
+            '’' => out.push_str("&rsquo;"),
+            '“' => out.push_str("&ldquo;"),
+            '”' => out.push_str("&rdquo;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            c if c.is_ascii() => out.push(c),
+            c => out.push_str(&format!("&#{};", u32::from(c))),
+        }
+    }
+    out
+}

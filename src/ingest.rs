@@ -371,10 +371,6 @@ fn record_failure(
 }
 
 fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::ReadError> {
-    match file.format {
-        walk::Format::Html => return Err(read::ReadError::Unsupported("HTML")),
-        walk::Format::Text | walk::Format::Markdown | walk::Format::Docx | walk::Format::Pdf => {}
-    }
     if file.size > read::MAX_FILE_BYTES {
         return Err(read::ReadError::TooLarge {
             size: file.size,

@@ -149,3 +149,35 @@ fn seeds_as_pdf_read_like_their_text() {
     let footer = workspace.json(&["search", "\"page 1 of\""]);
     assert_eq!(hits(&footer).len(), 0, "the page footer was indexed");
 }
+
+#[test]
+fn seeds_as_moderngov_pages_read_like_their_text() {
+    let workspace = converted("html", |source| {
+        scrutiny::convert::to_html(source).into_bytes()
+    });
+    check_same_as_text(&workspace, "html");
+    // Navigation, scripts, the cookie banner and the footer are not indexed.
+    let furniture = format!("\"{}\"", scrutiny::convert::HTML_FURNITURE);
+    let found = workspace.json(&["search", &furniture]);
+    assert_eq!(hits(&found).len(), 0, "page furniture was indexed");
+    let cookies = workspace.json(&["search", "cookies"]);
+    assert_eq!(hits(&cookies).len(), 0, "the cookie banner was indexed");
+    // A hit cites the line of the HTML file that holds its text.
+    let sexting = workspace.json(&["search", "sexting", "--limit", "1"]);
+    let hit = &hits(&sexting)[0];
+    let line = hit["source"]["lines"][0].as_u64().unwrap() as usize;
+    let path = workspace
+        .path()
+        .join(hit["source"]["path"].as_str().unwrap());
+    let html = std::fs::read_to_string(&path).unwrap();
+    let cited = html.lines().nth(line - 1).unwrap();
+    let first_word = text(hit, "text")
+        .split(|character: char| !character.is_alphanumeric())
+        .find(|word| !word.is_empty())
+        .unwrap()
+        .to_string();
+    assert!(
+        cited.contains(&first_word),
+        "line {line} of {path:?} is {cited:?}, not {first_word:?}"
+    );
+}

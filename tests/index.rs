@@ -118,7 +118,11 @@ fn bad_files_are_named_and_the_rest_indexed() {
         b"\x00\x01\x02PK\x03\x04",
     )
     .unwrap();
-    std::fs::write(corpus.join("wiltshire/minutes.pdf"), b"<html>saved as PDF</html>").unwrap();
+    std::fs::write(
+        corpus.join("wiltshire/minutes.pdf"),
+        b"<html>saved as PDF</html>",
+    )
+    .unwrap();
     std::fs::write(corpus.join("wiltshire/empty.txt"), b"").unwrap();
     std::fs::write(
         corpus.join("wiltshire/latin1.txt"),
@@ -134,8 +138,7 @@ fn bad_files_are_named_and_the_rest_indexed() {
         "{stderr}"
     );
     assert!(
-        stderr
-            .contains("cannot index corpus/wiltshire/minutes.pdf: not a PDF (no %PDF header)"),
+        stderr.contains("cannot index corpus/wiltshire/minutes.pdf: not a PDF (no %PDF header)"),
         "{stderr}"
     );
     assert!(stderr.contains("2 failed"), "{stderr}");

@@ -7,6 +7,7 @@
 //! search hit can always cite `path:line`.
 
 pub mod docx;
+pub mod html;
 pub(crate) mod markdown;
 pub mod pdf;
 mod plain;
@@ -166,8 +167,6 @@ pub enum ReadError {
     TooLarge { size: u64, limit: u64 },
     #[error("{0}")]
     Invalid(String),
-    #[error("{0} files are not supported yet; convert it to .txt beside the original")]
-    Unsupported(&'static str),
 }
 
 /// Reads and decodes one file in its format.
@@ -188,7 +187,7 @@ pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
     match format {
         Format::Docx => return docx::read(bytes),
         Format::Pdf => return pdf::read(bytes),
-        Format::Html => return Err(ReadError::Unsupported("HTML")),
+        Format::Html => return html::read(&plain::decode_html(bytes)?),
         Format::Text | Format::Markdown => {}
     }
     let source = plain::decode(bytes)?;

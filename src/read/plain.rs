@@ -25,6 +25,44 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     }
 }
 
+/// Decodes a web page: a byte-order mark wins, then the charset the page
+/// declares in its first kilobytes (`<meta charset>`), then as [`decode`].
+/// An ISO-8859-1 label reads as Windows-1252, as browsers (and councils)
+/// mean it.
+pub fn decode_html(bytes: &[u8]) -> Result<String, ReadError> {
+    if encoding_rs::Encoding::for_bom(bytes).is_none() {
+        if let Some(encoding) = declared_charset(&bytes[..bytes.len().min(4096)]) {
+            if encoding != encoding_rs::UTF_8 {
+                let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
+                if let Some(offset) = sniff.iter().position(|&byte| byte == 0) {
+                    return Err(ReadError::Binary(offset));
+                }
+                let (text, _) = encoding.decode_without_bom_handling(bytes);
+                return Ok(text.into_owned());
+            }
+        }
+    }
+    decode(bytes)
+}
+
+/// The encoding named by `charset=` in the head of a page, if any.
+fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let lowered = head.to_ascii_lowercase();
+    let position = lowered
+        .windows(8)
+        .position(|window| window == b"charset=")?;
+    let rest = &lowered[position + 8..];
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|&byte| !(byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'))
+        .unwrap_or(rest.len());
+    encoding_rs::Encoding::for_label(&rest[..end])
+}
+
 /// Splits decoded text into numbered lines.
 pub fn read(source: &str) -> Text {
     let mut text = Text::default();
