@@ -1,8 +1,9 @@
 //! Corpus directory → the record files in it.
 //!
-//! walkdir finds regular files; hidden files and folders, symbolic links
-//! (never followed, so no loops), README files and files of other types are
-//! passed over. The first folder below the corpus root names the council.
+//! walkdir finds regular files; hidden files and folders, README files and
+//! files of other types are passed over. A symbolic link to a file is read
+//! as that file; links to folders are never followed (so no loops) and,
+//! like broken links, are reported with the reason. The first folder below the corpus root names the council.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -94,9 +95,37 @@ pub fn walk(root: &Path) -> Walked {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || is_readme(entry.file_name()) {
+        if is_readme(entry.file_name()) {
             continue;
         }
+        // A link to a file is read like the file; links to folders are not
+        // followed (they can loop or leave the corpus) and are named.
+        let target = if entry.path_is_symlink() {
+            match std::fs::metadata(entry.path()) {
+                Ok(metadata) if metadata.is_file() => Some(metadata),
+                Ok(metadata) if metadata.is_dir() => {
+                    walked.errors.push(Skipped {
+                        path: entry.path().to_path_buf(),
+                        reason: "a symbolic link to a folder, not followed \
+                                 (index the folder itself, or link its files)"
+                            .to_string(),
+                    });
+                    continue;
+                }
+                Ok(_) => continue,
+                Err(error) => {
+                    walked.errors.push(Skipped {
+                        path: entry.path().to_path_buf(),
+                        reason: format!("a broken symbolic link: {error}"),
+                    });
+                    continue;
+                }
+            }
+        } else if entry.file_type().is_file() {
+            None
+        } else {
+            continue;
+        };
         if entry
             .file_name()
             .to_str()
@@ -115,7 +144,11 @@ pub fn walk(root: &Path) -> Walked {
             .collect();
         let council_folder = (components.len() > 1).then(|| components[0].clone());
         let sidecars = crate::extract::sidecar::sidecars_of(entry.path(), Some(root));
-        let (size, modified) = match entry.metadata() {
+        let metadata = match target {
+            Some(metadata) => Ok(metadata),
+            None => entry.metadata().map_err(std::io::Error::from),
+        };
+        let (size, modified) = match metadata {
             Ok(metadata) => {
                 let mut size = metadata.len();
                 let mut modified = modified_nanos(&metadata);
@@ -197,14 +230,27 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlink_loops_are_not_followed() {
+    fn links_to_files_are_read_and_links_to_folders_named() {
         let dir = tempfile::tempdir().unwrap();
         let council = dir.path().join("wiltshire");
         std::fs::create_dir_all(&council).unwrap();
         std::fs::write(council.join("a.txt"), "text").unwrap();
         std::os::unix::fs::symlink("..", council.join("loop")).unwrap();
+        std::os::unix::fs::symlink("self", council.join("self")).unwrap();
+        std::os::unix::fs::symlink("a.txt", council.join("b.txt")).unwrap();
         let walked = walk(dir.path());
-        assert_eq!(walked.files.len(), 1);
-        assert!(walked.errors.is_empty());
+        let keys: Vec<&str> = walked.files.iter().map(|file| file.key.as_str()).collect();
+        assert_eq!(keys, ["wiltshire/a.txt", "wiltshire/b.txt"]);
+        let reasons: Vec<String> = walked
+            .errors
+            .iter()
+            .map(|error| error.reason.clone())
+            .collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(
+            reasons[0].contains("to a folder, not followed"),
+            "{reasons:?}"
+        );
+        assert!(reasons[1].contains("broken symbolic link"), "{reasons:?}");
     }
 }

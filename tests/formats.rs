@@ -181,3 +181,181 @@ fn seeds_as_moderngov_pages_read_like_their_text() {
         "line {line} of {path:?} is {cited:?}, not {first_word:?}"
     );
 }
+
+/// Runs `scrutiny ARGS` in the workspace as an unprivileged user when the
+/// tests run as root, so that a file without read permission really cannot
+/// be read.
+fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.starts_with(b"0\n"));
+    if !root {
+        return workspace.scrutiny(args).output().unwrap();
+    }
+    // The binary and the workspace must be reachable by the other user.
+    let binary = workspace.path().join("scrutiny-bin");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("scrutiny"), &binary).unwrap();
+    let everyone = std::fs::Permissions::from_mode(0o777);
+    std::fs::set_permissions(workspace.path(), everyone).unwrap();
+    for entry in walkdir::WalkDir::new(workspace.path()).follow_links(false) {
+        let entry = entry.unwrap();
+        if entry.path_is_symlink() || entry.file_name() == "unreadable.txt" {
+            continue;
+        }
+        let mode = if entry.file_type().is_dir() {
+            0o777
+        } else {
+            0o755
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&binary)
+        .args(args)
+        .current_dir(workspace.path())
+        .env("NO_COLOR", "1")
+        .env_remove("SCRUTINY_INDEX")
+        .output()
+        .expect("setpriv runs the binary as nobody")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if !util::have_tool("pdftotext", "a_mixed_corpus_with_bad_files") {
+        return;
+    }
+    let workspace = Workspace::empty();
+    let corpus = workspace.path().join("corpus");
+    let seed = |index: usize| std::fs::read_to_string(bundled_corpus().join(SEEDS[index])).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = corpus.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    // Good records, one per format and encoding.
+    let pdf = scrutiny::convert::to_pdf(&seed(0));
+    write("staffordshire/issue.pdf", &pdf);
+    write(
+        "staffordshire/minutes.html",
+        scrutiny::convert::to_html(&seed(1)).as_bytes(),
+    );
+    write(
+        "staffordshire/report.docx",
+        &scrutiny::convert::to_docx(&seed(2)).unwrap(),
+    );
+    let worcestershire = seed(3);
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&worcestershire);
+    write("worcestershire/minutes.txt", &latin);
+    let mut damaged = seed(4).into_bytes();
+    damaged.extend_from_slice(b"\n\nA damaged byte \xff sits beside the word quokkadamage.\n");
+    write("wiltshire/damaged.txt", &damaged);
+    let mut big = String::from("Agenda item\n\nSchool transport\n\n");
+    let mut number = 0;
+    while big.len() < 50 * 1024 * 1024 {
+        number += 1;
+        big.push_str(&format!(
+            "Paragraph {number}: the board reviewed home to school transport contracts, \
+             the checks made on drivers and escorts, and the complaints received this term.\n\n"
+        ));
+    }
+    big.push_str("The last paragraph names the word quokkafinale.\n");
+    write("wiltshire/large.txt", big.as_bytes());
+    // Bad files, each with the reason it must be named with.
+    let mut encrypted = pdf.clone();
+    let trailer = encrypted
+        .windows(11)
+        .rposition(|window| window == b"/Root 1 0 R")
+        .unwrap();
+    let dictionary = format!(
+        " /Encrypt << /Filter /Standard /V 1 /R 2 /O <{}> /U <{}> /P -4 >> /ID [<{}> <{}>]",
+        "11".repeat(32),
+        "22".repeat(32),
+        "33".repeat(16),
+        "33".repeat(16)
+    );
+    encrypted.splice(trailer + 11..trailer + 11, dictionary.bytes());
+    write("wiltshire/encrypted.pdf", &encrypted);
+    write("wiltshire/corrupt.pdf", &pdf[..pdf.len() / 3]);
+    write(
+        "wiltshire/scanned.pdf",
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+    );
+    write("wiltshire/empty.txt", b"");
+    write(
+        "wiltshire/binary.txt",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00",
+    );
+    write(
+        "wiltshire/unreadable.txt",
+        b"Agenda item\n\nSecret\n\nquokkasecret\n",
+    );
+    let unreadable = corpus.join("wiltshire/unreadable.txt");
+    std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::os::unix::fs::symlink("..", corpus.join("wiltshire/loop")).unwrap();
+
+    let output = scrutiny_unprivileged(&workspace, &["index"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "committed with failures: {stderr}"
+    );
+    for (file, reason) in [
+        (
+            "wiltshire/encrypted.pdf",
+            "encrypted PDF: it needs a password",
+        ),
+        ("wiltshire/corrupt.pdf", "not a readable PDF"),
+        ("wiltshire/scanned.pdf", "no text layer — scanned image?"),
+        ("wiltshire/empty.txt", "an empty file (0 bytes)"),
+        ("wiltshire/binary.txt", "binary data, not text"),
+        ("wiltshire/unreadable.txt", "Permission denied"),
+        (
+            "wiltshire/loop",
+            "a symbolic link to a folder, not followed",
+        ),
+    ] {
+        let line = format!("cannot index corpus/{file}: ");
+        let named = stderr
+            .lines()
+            .find(|candidate| candidate.contains(&line))
+            .unwrap_or_else(|| panic!("{file} is not named: {stderr}"));
+        assert!(named.contains(reason), "{named}");
+    }
+    assert!(stderr.contains("6 failed"), "{stderr}");
+
+    let search = |query: &str| {
+        let output =
+            scrutiny_unprivileged(&workspace, &["search", query, "--json", "--limit", "50"]);
+        let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        hits(&found)
+            .iter()
+            .map(|hit| hit["source"]["key"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("quokkafinale"), ["wiltshire/large.txt"]);
+    assert_eq!(search("quokkadamage"), ["wiltshire/damaged.txt"]);
+    assert!(search("quokkasecret").is_empty());
+    let sexting = search("sexting");
+    for key in [
+        "staffordshire/issue.pdf",
+        "staffordshire/minutes.html",
+        "staffordshire/report.docx",
+    ] {
+        assert!(
+            sexting.contains(&key.to_string()),
+            "{key} not found: {sexting:?}"
+        );
+    }
+    assert!(search("\"Blair Keltie\"")
+        .iter()
+        .any(|key| key == "wiltshire/damaged.txt"));
+    assert!(search("worcestershire")
+        .iter()
+        .any(|key| key == "worcestershire/minutes.txt"));
+}

@@ -141,7 +141,11 @@ fn bad_files_are_named_and_the_rest_indexed() {
         stderr.contains("cannot index corpus/wiltshire/minutes.pdf: not a PDF (no %PDF header)"),
         "{stderr}"
     );
-    assert!(stderr.contains("2 failed"), "{stderr}");
+    assert!(
+        stderr.contains("cannot index corpus/wiltshire/empty.txt: an empty file (0 bytes)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 failed"), "{stderr}");
 
     let pound = workspace.json(&["search", "taxi", "--council", "wiltshire"]);
     assert!(text(&hits(&pound)[0], "text").contains("\u{201c}taxi\u{201d} fee rose to \u{a3}150"));

@@ -184,6 +184,17 @@ pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
 
 /// Decodes bytes already in memory; the entry point for tests and benches.
 pub fn read_bytes(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Invalid("an empty file (0 bytes)".to_string()));
+    }
+    let text = read_format(bytes, format)?;
+    if text.lines.iter().all(|line| line.text.is_empty()) {
+        return Err(ReadError::Invalid("no text to index".to_string()));
+    }
+    Ok(text)
+}
+
+fn read_format(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
     match format {
         Format::Docx => return docx::read(bytes),
         Format::Pdf => return pdf::read(bytes),

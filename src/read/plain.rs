@@ -18,11 +18,25 @@ pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
+        Err(_) if mostly_utf8(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             Ok(text.into_owned())
         }
     }
+}
+
+/// True when bytes that are not valid UTF-8 are still mostly UTF-8: more
+/// well-formed multi-byte characters than broken sequences. Such a file
+/// (UTF-8 with a few damaged bytes) reads with the damage replaced by
+/// U+FFFD; anything else that is not UTF-8 is taken as Windows-1252.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    good > bad
 }
 
 /// Decodes a web page: a byte-order mark wins, then the charset the page
@@ -91,5 +105,22 @@ mod tests {
     #[test]
     fn utf16_with_bom_decodes() {
         assert_eq!(decode(b"\xff\xfeH\0i\0").unwrap(), "Hi");
+    }
+
+    #[test]
+    fn damaged_utf8_keeps_its_good_characters_and_1252_reads_as_1252() {
+        let damaged = b"caf\xc3\xa9 \xe2\x80\x9ctaxi\xe2\x80\x9d \xff fees \xc2\xa3150";
+        assert_eq!(decode(damaged).unwrap(), "café “taxi” \u{fffd} fees £150");
+        let windows_1252 = b"\x93taxi\x94 fees \xa3150";
+        assert_eq!(decode(windows_1252).unwrap(), "“taxi” fees £150");
+    }
+
+    #[test]
+    fn a_page_s_declared_charset_wins() {
+        let page =
+            b"<html><head><meta charset=\"windows-1252\"></head><body>\x93x\x94</body></html>";
+        assert!(decode_html(page).unwrap().contains("“x”"));
+        let latin1 = b"<meta http-equiv=Content-Type content='text/html; charset=iso-8859-1'>\x80";
+        assert!(decode_html(latin1).unwrap().ends_with('€'));
     }
 }
