@@ -1,5 +1,6 @@
 //! One criterion group per pipeline stage, each reporting bytes per second:
-//! read (decode + Markdown), extract, split, index (walk to commit) and
+//! read (decode + Markdown), read per format (text, PDF, HTML, DOCX), extract,
+//! split, index (walk to commit) and
 //! query (search with snippets). Input: the bundled corpus, copied 40 times
 //! for the index stage so that commit cost does not hide the rest.
 //!
@@ -31,6 +32,69 @@ fn records() -> Vec<(Vec<u8>, Option<String>)> {
 
 fn total_bytes(records: &[(Vec<u8>, Option<String>)]) -> u64 {
     records.iter().map(|(bytes, _)| bytes.len() as u64).sum()
+}
+
+/// Reading the same text in each format: the seeds as text, and converted
+/// to PDF, HTML and DOCX by `scrutiny::convert`. Throughput counts the
+/// seeds' text bytes in every case, so the figures compare directly: what a
+/// format costs over plain text. PDF includes starting `pdftotext`.
+fn formats(criterion: &mut Criterion) {
+    let records = records();
+    let bytes = total_bytes(&records);
+    let sources: Vec<String> = records
+        .iter()
+        .map(|(source, _)| String::from_utf8(source.clone()).unwrap())
+        .collect();
+    let mut group = criterion.benchmark_group("read_format");
+    group.throughput(Throughput::Bytes(bytes));
+    let converted: [(&str, Format, Vec<Vec<u8>>); 4] = [
+        (
+            "txt",
+            Format::Text,
+            sources
+                .iter()
+                .map(|text| text.clone().into_bytes())
+                .collect(),
+        ),
+        (
+            "pdf",
+            Format::Pdf,
+            sources
+                .iter()
+                .map(|text| scrutiny::convert::to_pdf(text))
+                .collect(),
+        ),
+        (
+            "html",
+            Format::Html,
+            sources
+                .iter()
+                .map(|text| scrutiny::convert::to_html(text).into_bytes())
+                .collect(),
+        ),
+        (
+            "docx",
+            Format::Docx,
+            sources
+                .iter()
+                .map(|text| scrutiny::convert::to_docx(text).unwrap())
+                .collect(),
+        ),
+    ];
+    for (name, format, files) in &converted {
+        if *format == Format::Pdf && read::read_bytes(&files[0], *format).is_err() {
+            eprintln!("read_format/pdf skipped: pdftotext (poppler-utils) is not installed");
+            continue;
+        }
+        group.bench_function(*name, |bencher| {
+            bencher.iter(|| {
+                for file in files {
+                    std::hint::black_box(read::read_bytes(file, *format).unwrap());
+                }
+            })
+        });
+    }
+    group.finish();
 }
 
 fn stages(criterion: &mut Criterion) {
@@ -144,5 +208,5 @@ fn query(criterion: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages, index, query);
+criterion_group!(benches, stages, formats, index, query);
 criterion_main!(benches);

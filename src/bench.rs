@@ -85,7 +85,8 @@ pub struct BenchReport {
     pub queries: Vec<QueryLatency>,
 }
 
-/// CPU seconds this process has used (user + system), from /proc.
+/// CPU seconds (user + system) used by this process and by the child
+/// processes it has waited for (`pdftotext` for PDFs), from /proc.
 fn cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;
@@ -99,8 +100,9 @@ fn cpu_seconds() -> f64 {
             .and_then(|field| field.parse::<f64>().ok())
             .unwrap_or(0.0)
     };
-    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
-    (ticks(11) + ticks(12)) / 100.0
+    // utime, stime, cutime and cstime are fields 14 to 17 of the whole line:
+    // 11 to 14 here.
+    (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100.0
 }
 
 /// The peak resident memory of this process in MB, from /proc.

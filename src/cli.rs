@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::compare::GroupBy;
+use crate::synth::SynthFormat;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -134,9 +135,15 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Also write a judged query set for the corpus to this file.
+    /// Also write a judged query set for the corpus to this file (text
+    /// records only: the judged set cites their lines).
     #[arg(long, value_name = "FILE")]
     pub judgements: Option<PathBuf>,
+
+    /// The format to write the records in: the same text as txt, pdf, html
+    /// or docx files, or a mix (mostly PDF) as councils publish them.
+    #[arg(long, value_enum, default_value_t = SynthFormat::Txt)]
+    pub format: SynthFormat,
 }
 
 #[derive(Debug, Args)]

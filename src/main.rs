@@ -297,7 +297,13 @@ fn run_synth(cli: &Cli, args: &SynthArgs) -> anyhow::Result<u8> {
         records: args.records,
         out: args.out.clone(),
         seed: args.seed,
+        format: args.format,
     };
+    if args.judgements.is_some() && args.format != synth::SynthFormat::Txt {
+        anyhow::bail!(
+            "--judgements needs --format txt: the judged set cites lines of text records"
+        );
+    }
     let summary = synth::generate(&options)
         .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", args.out.display()))?;
     if let Some(path) = &args.judgements {

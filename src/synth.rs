@@ -22,6 +22,40 @@ pub struct SynthOptions {
     pub records: usize,
     pub out: PathBuf,
     pub seed: u64,
+    /// The file format the records are written in.
+    pub format: SynthFormat,
+}
+
+/// The file format of generated records. The text is the same whatever the
+/// format, so indexing one corpus in several formats measures what each
+/// reader costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SynthFormat {
+    /// Plain text, as `.txt`.
+    #[default]
+    Txt,
+    /// PDF with running headers, page numbers and hyphenation.
+    Pdf,
+    /// ModernGov-like web pages.
+    Html,
+    /// Word files.
+    Docx,
+    /// Mostly PDF (6 in 10), then HTML (2), DOCX (1) and text (1), as a
+    /// council's published records are.
+    Mixed,
+}
+
+impl SynthFormat {
+    /// The format of the record numbered `index`.
+    fn of_record(self, index: usize) -> SynthFormat {
+        match (self, index % 10) {
+            (SynthFormat::Mixed, 0..=5) => SynthFormat::Pdf,
+            (SynthFormat::Mixed, 6 | 7) => SynthFormat::Html,
+            (SynthFormat::Mixed, 8) => SynthFormat::Docx,
+            (SynthFormat::Mixed, _) => SynthFormat::Txt,
+            (format, _) => format,
+        }
+    }
 }
 
 /// A subject the generator plants, with the query that should find it.
@@ -432,14 +466,29 @@ pub fn generate(options: &SynthOptions) -> std::io::Result<SynthSummary> {
         let council = COUNCILS[rng.usize(..COUNCILS.len())];
         let (name, text, planted) = record(&mut rng);
         // The record number keeps two meetings on one day apart.
-        let key = format!("{council}/{index:06}-{name}");
+        let mut key = format!("{council}/{index:06}-{name}");
+        let bytes = match options.format.of_record(index) {
+            SynthFormat::Txt | SynthFormat::Mixed => text.into_bytes(),
+            SynthFormat::Pdf => {
+                key = key.replace(".txt", ".pdf");
+                crate::convert::to_pdf(&text)
+            }
+            SynthFormat::Html => {
+                key = key.replace(".txt", ".html");
+                crate::convert::to_html(&text).into_bytes()
+            }
+            SynthFormat::Docx => {
+                key = key.replace(".txt", ".docx");
+                crate::convert::to_docx(&text)?
+            }
+        };
         let path = options.out.join(&key);
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        std::fs::write(&path, &text)?;
+        std::fs::write(&path, &bytes)?;
         summary.records += 1;
-        summary.bytes += text.len() as u64;
+        summary.bytes += bytes.len() as u64;
         for (subject, line) in planted {
             summary.planted.push(Planted {
                 subject,

@@ -82,11 +82,15 @@ fn convert(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
         scope.spawn(move || {
             let _ = stdin.write_all(bytes);
         });
+        // The output ends when the converter exits: wait for that, not by
+        // polling, and only poll for the exit status after it.
+        let (done, finished) = std::sync::mpsc::channel();
         let output = scope.spawn(move || {
             let mut output = Vec::new();
             let _ = (&mut stdout)
                 .take(MAX_OUTPUT_BYTES + 1)
                 .read_to_end(&mut output);
+            let _ = done.send(());
             output
         });
         let errors = scope.spawn(move || {
@@ -94,7 +98,9 @@ fn convert(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
             let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut errors);
             errors
         });
-        let status = wait_with_timeout(&mut child, TIMEOUT);
+        let start = Instant::now();
+        let _ = finished.recv_timeout(TIMEOUT);
+        let status = wait_with_timeout(&mut child, TIMEOUT.saturating_sub(start.elapsed()));
         (status, output.join(), errors.join())
     });
     let (status, output, errors) = result;
@@ -125,7 +131,7 @@ fn wait_with_timeout(
     timeout: Duration,
 ) -> std::io::Result<Option<std::process::ExitStatus>> {
     let start = Instant::now();
-    let mut pause = Duration::from_millis(1);
+    let mut pause = Duration::from_micros(100);
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
@@ -136,7 +142,7 @@ fn wait_with_timeout(
             return Ok(None);
         }
         std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(50));
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
 }
 
