@@ -50,6 +50,9 @@ pub struct IndexSummary {
     pub n_added: usize,
     pub n_changed: usize,
     pub n_removed: usize,
+    /// Files found under a new name with the content of a removed file
+    /// (counted here, not as added and removed).
+    pub n_renamed: usize,
     pub n_unchanged: usize,
     pub n_passages: usize,
     pub bytes_read: u64,
@@ -78,7 +81,7 @@ impl IndexSummary {
 
     /// True when the run changed anything.
     pub fn changed_anything(&self) -> bool {
-        self.n_added + self.n_changed + self.n_removed > 0 || self.rebuilt
+        self.n_added + self.n_changed + self.n_removed + self.n_renamed > 0 || self.rebuilt
     }
 }
 
@@ -87,6 +90,7 @@ enum Outcome {
     Indexed {
         n_passages: usize,
         bytes: u64,
+        content_hash: u64,
     },
     /// Same content as before; only its size or time changed.
     Touched {
@@ -226,14 +230,33 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
     });
     progress.finish_and_clear();
 
+    // A new file holding exactly what a removed file held was renamed.
+    let mut removed_contents: std::collections::HashMap<u64, usize> =
+        std::collections::HashMap::new();
+    for key in &removed {
+        if let Some(entry) = manifest.get(*key).filter(|entry| entry.status == "ok") {
+            *removed_contents.entry(entry.content_hash).or_default() += 1;
+        }
+    }
     for (file, outcome) in to_read.iter().zip(outcomes) {
         let known = manifest.contains_key(&file.key);
         match outcome {
-            Outcome::Indexed { n_passages, bytes } => {
+            Outcome::Indexed {
+                n_passages,
+                bytes,
+                content_hash,
+            } => {
                 summary.n_passages += n_passages;
                 summary.bytes_read += bytes;
+                let renamed = removed_contents
+                    .get_mut(&content_hash)
+                    .filter(|count| **count > 0);
                 if known {
                     summary.n_changed += 1;
+                } else if let Some(count) = renamed {
+                    *count -= 1;
+                    summary.n_renamed += 1;
+                    summary.n_removed -= 1;
                 } else {
                     summary.n_added += 1;
                 }
@@ -335,6 +358,7 @@ fn index_file(
     Outcome::Indexed {
         n_passages: passages.len(),
         bytes: n_bytes,
+        content_hash,
     }
 }
 

@@ -110,6 +110,35 @@ fn a_changed_file_is_reindexed_and_a_deleted_one_removed() {
 }
 
 #[test]
+fn a_renamed_file_is_reported_as_renamed_and_found_under_its_new_name() {
+    let workspace = Workspace::with_corpus();
+    workspace.scrutiny(&["index"]).assert().success();
+    let council = workspace.path().join("corpus/wiltshire");
+    std::fs::rename(
+        council.join("004_d19465a48595deaa.txt"),
+        council.join("2015-10-12-area-board.txt"),
+    )
+    .unwrap();
+    let summary = workspace.json(&["index"]);
+    assert_eq!(summary["n_renamed"], 1, "{summary}");
+    assert_eq!(summary["n_added"], 0, "{summary}");
+    assert_eq!(summary["n_removed"], 0, "{summary}");
+    let found = workspace.json(&["search", "Rochdale", "--all"]);
+    let keys: Vec<&str> = hits(&found)
+        .iter()
+        .map(|hit| hit["source"]["key"].as_str().unwrap())
+        .collect();
+    assert!(!keys.is_empty());
+    assert!(
+        keys.iter()
+            .all(|key| *key == "wiltshire/2015-10-12-area-board.txt"),
+        "{keys:?}"
+    );
+    let output = workspace.scrutiny(&["index"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("index up to date"));
+}
+
+#[test]
 fn bad_files_are_named_and_the_rest_indexed() {
     let workspace = Workspace::with_corpus();
     let corpus = workspace.path().join("corpus");

@@ -127,10 +127,15 @@ pub fn index_summary(out: &mut impl Write, summary: &IndexSummary) -> io::Result
     }
     writeln!(
         out,
-        "indexed {} files: {} added, {} changed, {} removed, {} unchanged; {} passages from {:.2} MB in {:.2} s ({:.1} MB/s); {} failed",
+        "indexed {} files: {} added, {} changed, {}{} removed, {} unchanged; {} passages from {:.2} MB in {:.2} s ({:.1} MB/s); {} failed",
         summary.n_files,
         summary.n_added,
         summary.n_changed,
+        if summary.n_renamed > 0 {
+            format!("{} renamed, ", summary.n_renamed)
+        } else {
+            String::new()
+        },
         summary.n_removed,
         summary.n_unchanged,
         summary.n_passages,
