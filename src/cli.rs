@@ -94,6 +94,16 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
     Eval(EvalArgs),
+    /// Search, compare and chart in a web browser, on this computer only.
+    ///
+    /// Serves the search page (query box, filters, facet counts that narrow
+    /// the search, highlighted passages with their citations), the compare
+    /// and timeline views, and a JSON API (/api/search, /api/compare,
+    /// /api/timeline, /api/passage/ID) answering as `--json` does. Listens on
+    /// 127.0.0.1 unless told otherwise; builds the index from the corpus
+    /// first if there is none. Passages indexed while it runs are served
+    /// without a restart.
+    Serve(ServeArgs),
     /// Measure indexing and query speed on a corpus, in one run.
     ///
     /// Builds fresh indexes in a temporary folder (your index is not
@@ -266,6 +276,23 @@ pub struct QueryArgs {
     /// Use the index as it is, without checking the corpus for changes.
     #[arg(long)]
     pub no_refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Keep it on 127.0.0.1 (this computer only)
+    /// unless you mean others to read your index; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: std::net::SocketAddr,
+
+    /// The corpus to build the index from when there is none (default:
+    /// the folder the index was built from, else `corpus`).
+    #[arg(long, env = "SCRUTINY_CORPUS")]
+    pub corpus: Option<PathBuf>,
+
+    /// Do not expand acronyms and synonyms from the glossary.
+    #[arg(long)]
+    pub no_expand: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,9 +21,10 @@ use crate::query::{self, Expansion, Filters, GroupFilter, QueryOptions};
 use crate::search::{self, Hit, SearchRequest};
 
 /// What to group passages by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
+    #[default]
     Council,
     Committee,
     Year,
@@ -73,18 +74,17 @@ struct Match {
     date: Option<jiff::civil::Date>,
 }
 
-/// Every passage matching `query` under `filters`, any word sufficing.
+/// Every passage matching `query` under `filters`: any word sufficing, or
+/// every word required as `scrutiny search` does.
 fn matches(
     index: &ScrutinyIndex,
     query_text: &str,
     filters: &Filters,
     glossary: Option<&Glossary>,
+    any_word: bool,
 ) -> Result<(Vec<Match>, Vec<Expansion>)> {
     let searcher = index.searcher()?;
-    let options = QueryOptions {
-        glossary,
-        any_word: true,
-    };
+    let options = QueryOptions { glossary, any_word };
     let built = query::build(index, &searcher, query_text, filters, options)?;
     let addresses = searcher.search(&*built.query, &DocSetCollector)?;
     let mut found = Vec::new();
@@ -121,6 +121,7 @@ pub fn compare(index: &ScrutinyIndex, request: &CompareRequest) -> Result<Compar
         &request.query,
         &request.filters,
         request.glossary.as_ref(),
+        true,
     )?;
     let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
     for passage in &found {
@@ -217,7 +218,7 @@ pub fn timeline(
     filters: &Filters,
     glossary: Option<&Glossary>,
 ) -> Result<Timeline> {
-    let (found, expansions) = matches(index, query_text, filters, glossary)?;
+    let (found, expansions) = matches(index, query_text, filters, glossary, true)?;
     let mut councils: BTreeMap<Option<String>, CouncilTimeline> = BTreeMap::new();
     let mut years = std::collections::BTreeSet::new();
     for passage in found {
@@ -243,5 +244,60 @@ pub fn timeline(
         years: years.into_iter().collect(),
         expansions,
         councils: councils.into_values().collect(),
+    })
+}
+
+/// How a search's matching passages spread over councils, committees and
+/// years: the counts beside the results that narrow a search when chosen.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// Passages matching the search, duplicates included.
+    pub total: usize,
+    /// (council, count), most first.
+    pub councils: Vec<(String, usize)>,
+    /// (committee, count), most first.
+    pub committees: Vec<(String, usize)>,
+    /// (year, count), in order.
+    pub years: Vec<(u64, usize)>,
+    /// Matching passages from records that state no meeting date.
+    pub undated: usize,
+}
+
+/// Counts what a search (every word required) matches, per facet.
+pub fn facets(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Facets> {
+    let (found, _) = matches(
+        index,
+        &request.query,
+        &request.filters,
+        request.glossary.as_ref(),
+        request.any_word,
+    )?;
+    let mut councils: BTreeMap<String, usize> = BTreeMap::new();
+    let mut committees: BTreeMap<String, usize> = BTreeMap::new();
+    let mut years: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut undated = 0;
+    for passage in &found {
+        if let Some(council) = &passage.council {
+            *councils.entry(council.clone()).or_default() += 1;
+        }
+        if let Some(committee) = &passage.committee {
+            *committees.entry(committee.clone()).or_default() += 1;
+        }
+        match passage.year {
+            Some(year) => *years.entry(year).or_default() += 1,
+            None => undated += 1,
+        }
+    }
+    let most_first = |counts: BTreeMap<String, usize>| {
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    };
+    Ok(Facets {
+        total: found.len(),
+        councils: most_first(councils),
+        committees: most_first(committees),
+        years: years.into_iter().collect(),
+        undated,
     })
 }

@@ -14,6 +14,7 @@ pub mod rank;
 pub mod read;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod snippet;
 pub mod split;
 pub mod synth;

@@ -9,7 +9,7 @@ use clap::Parser;
 use scrutiny::bench;
 use scrutiny::cli::{
     BenchArgs, Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs,
-    QueryArgs, SearchArgs, SynthArgs, TimelineArgs,
+    QueryArgs, SearchArgs, ServeArgs, SynthArgs, TimelineArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
         Command::Bench(args) => run_bench(&cli, args),
+        Command::Serve(args) => run_serve(&cli, args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -289,6 +290,33 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
     } else {
         render::terminal::bench(&mut out, &report)?;
     }
+    Ok(0)
+}
+
+fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
+    let glossary = glossary(cli, args.no_expand)?;
+    let common = QueryArgs {
+        json: false,
+        no_expand: args.no_expand,
+        corpus: args.corpus.clone(),
+        no_refresh: false,
+    };
+    let index = open_for_query(cli, None, &common)?;
+    if !args.addr.ip().is_loopback() && !cli.quiet {
+        eprintln!(
+            "scrutiny: warning: listening on {}, which other computers may reach",
+            args.addr
+        );
+    }
+    let quiet = cli.quiet;
+    scrutiny::serve::run(index, glossary, args.addr, cli.threads.max(2), |bound| {
+        // The first line of standard output is the address, for scripts.
+        println!("http://{bound}/");
+        let _ = io::stdout().flush();
+        if !quiet {
+            eprintln!("scrutiny: serving {} at http://{bound}/ (Ctrl-C to stop)", cli.index.display());
+        }
+    })?;
     Ok(0)
 }
 

@@ -186,6 +186,15 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
                     ));
                 }
             }
+            _ if word.starts_with(['<', '>']) => {
+                return Err(fail(
+                    *column,
+                    format!("{:?} is a comparison without a field", &word[..1]),
+                    Some(format!(
+                        "compare a field, as in date:>2017-01-01, or quote the text (\"{word}\") to search for it"
+                    )),
+                ));
+            }
             _ => check_field(query, *column, word)?,
         }
     }
@@ -718,6 +727,11 @@ mod tests {
         assert_eq!(error_of("taxi NOT").0, 6);
         assert_eq!(error_of("   ").0, 1);
         assert_eq!(error_of("at 10:30").0, 4);
+        assert_eq!(
+            error_of("sexting <script>"),
+            (9, "\"<\" is a comparison without a field".to_string())
+        );
+        assert_eq!(validate("\"<script>\" OR sexting"), Ok(()));
     }
 
     #[test]

@@ -455,3 +455,60 @@ fn check_councils(index: &ScrutinyIndex, searcher: &Searcher, wanted: &[String])
     }
     Ok(())
 }
+
+/// One passage of an agenda item, for reading the item whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPassage {
+    pub id: String,
+    pub text: String,
+    pub source: Source,
+}
+
+/// A passage with the whole agenda item around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageInContext {
+    /// The passage asked for, with its record's metadata.
+    pub passage: Hit,
+    /// Every passage of the same item of the same record, in order; the one
+    /// asked for among them.
+    pub item: Vec<ItemPassage>,
+}
+
+/// Looks a passage up by its id, with the rest of its agenda item.
+pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContext>> {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    let searcher = index.searcher()?;
+    let fields = index.fields;
+    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
+    let by_id = TermQuery::new(
+        Term::from_field_text(fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    let top = searcher.search(&by_id, &TopDocs::with_limit(1).order_by_score())?;
+    let Some((_, address)) = top.first() else {
+        return Ok(None);
+    };
+    let passage = hit_of(index, &searcher, *address, 0.0, corpus.as_deref())?;
+    let same_file = TermQuery::new(
+        Term::from_field_text(fields.path, &passage.source.key),
+        IndexRecordOption::Basic,
+    );
+    let mut item = Vec::new();
+    for address in searcher.search(&same_file, &DocSetCollector)? {
+        let other = hit_of(index, &searcher, address, 0.0, corpus.as_deref())?;
+        if other.id.is_empty() || other.item != passage.item || other.topic != passage.topic {
+            continue;
+        }
+        item.push(ItemPassage {
+            id: other.id,
+            text: other.text,
+            source: other.source,
+        });
+    }
+    item.sort_by_key(|part| (part.source.pages, part.source.lines));
+    Ok(Some(PassageInContext { passage, item }))
+}

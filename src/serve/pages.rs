@@ -1,0 +1,435 @@
+//! The web pages, written with maud: every piece of record text, query text
+//! and parameter is escaped by the template; the only markup let through
+//! unescaped is a snippet's `snippet_html`, which is escaped first and then
+//! given its `<mark>` tags (see `snippet.rs`).
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::params::{Params, PAGE_SIZE};
+use crate::compare::{Comparison, Facets, Timeline};
+use crate::search::{Hit, PassageInContext, SearchResults};
+
+/// The page's stylesheet, served at `/style.css`.
+pub const STYLE: &str = include_str!("style.css");
+
+/// The frame every page shares: header, navigation, the main content.
+fn layout(title: &str, params: &Params, current: &str, content: Markup) -> Markup {
+    let keep = if params.query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", params.to_query_string())
+    };
+    let link = |path: &str, label: &str| {
+        let aria = (path == current).then_some("page");
+        html! { a href={ (path) (keep) } aria-current=[aria] { (label) } }
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — scrutiny" }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                a class="skip" href="#content" { "Skip to results" }
+                header {
+                    a class="brand" href="/" { "scrutiny" }
+                    nav aria-label="Views" {
+                        (link("/", "Search"))
+                        (link("/compare", "Compare"))
+                        (link("/timeline", "Timeline"))
+                    }
+                }
+                main id="content" { (content) }
+                footer { p { "Runs on this computer; nothing you search is sent anywhere." } }
+            }
+        }
+    }
+}
+
+/// The query box and filters, filled in from the URL.
+fn search_form(action: &str, params: &Params, councils: &[String], extra: Markup) -> Markup {
+    html! {
+        form class="search" method="get" action=(action) role="search" {
+            div class="query" {
+                label for="q" { "Search the records" }
+                input id="q" name="q" type="search" value=(params.query)
+                    maxlength=(super::params::MAX_QUERY_CHARS) autofocus
+                    placeholder="sexting, \"taxi driver\" licensing, CSE AND NOT training";
+                button type="submit" { "Search" }
+            }
+            details class="filters" open[has_filters(params)] {
+                summary { "Filters" }
+                div class="fields" {
+                    label {
+                        "Council"
+                        input name="council" list="councils"
+                            value=(params.councils.first().map(String::as_str).unwrap_or(""));
+                    }
+                    datalist id="councils" {
+                        @for council in councils { option value=(council) {} }
+                    }
+                    label { "Committee" input name="committee" value=(params.committee.as_deref().unwrap_or("")); }
+                    label { "Officer" input name="officer" value=(params.officer.as_deref().unwrap_or("")); }
+                    label { "From" input name="from" type="date" value=(params.from.map(|date| date.to_string()).unwrap_or_default()); }
+                    label { "To" input name="to" type="date" value=(params.to.map(|date| date.to_string()).unwrap_or_default()); }
+                    (extra)
+                }
+            }
+        }
+    }
+}
+
+fn has_filters(params: &Params) -> bool {
+    !params.councils.is_empty()
+        || params.committee.is_some()
+        || params.officer.is_some()
+        || params.from.is_some()
+        || params.to.is_some()
+}
+
+/// The search page: form, facets, ranked passages, paging.
+pub fn search_page(
+    params: &Params,
+    councils: &[String],
+    found: Option<(&SearchResults, &Facets)>,
+) -> Markup {
+    let title = if params.query.is_empty() {
+        "Search".to_string()
+    } else {
+        format!("{} — search", params.query)
+    };
+    let content = html! {
+        (search_form("/", params, councils, html! {}))
+        @if let Some((results, facets)) = found {
+            @let first = (params.page - 1) * PAGE_SIZE;
+            @let end = (first + PAGE_SIZE).min(results.hits.len());
+            @let shown = &results.hits[first.min(end)..end];
+            p class="summary" role="status" {
+                @if shown.is_empty() {
+                    "No passages match " q { (params.query) } "."
+                } @else {
+                    "Passages " (first + 1) "–" (first + shown.len()) " of "
+                    (facets.total) " matching " q { (params.query) }
+                    @if !results.expansions.is_empty() {
+                        " (with "
+                        @for (index, expansion) in results.expansions.iter().enumerate() {
+                            @if index > 0 { "; " }
+                            (expansion.term) " = " (expansion.alternatives.join(", "))
+                        }
+                        ")"
+                    }
+                    "."
+                }
+                @if params.from.is_some() || params.to.is_some() {
+                    " The date filter leaves out records that state no meeting date."
+                }
+            }
+            div class="results" {
+                (facet_panel(params, facets))
+                section aria-label="Results" {
+                    ol class="hits" start=(first + 1) {
+                        @for hit in shown { li { (hit_card(hit, &params.query)) } }
+                    }
+                    (pager(params, results.hits.len() > first + PAGE_SIZE))
+                }
+            }
+        }
+    };
+    layout(&title, params, "/", content)
+}
+
+fn facet_panel(params: &Params, facets: &Facets) -> Markup {
+    let base = params.to_query_string();
+    html! {
+        aside class="facets" aria-label="Narrow the search" {
+            @if !facets.councils.is_empty() {
+                h2 { "Council" }
+                ul {
+                    @for (council, count) in &facets.councils {
+                        li {
+                            @if params.councils.iter().any(|chosen| chosen.eq_ignore_ascii_case(council)) {
+                                span class="chosen" { (council) " " span class="count" { (count) } }
+                            } @else {
+                                a class="facet" data-facet="council"
+                                    href={ "/?" (base) "&" (pair("council", council)) } {
+                                    (council) " " span class="count" { (count) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !facets.committees.is_empty() {
+                h2 { "Committee" }
+                ul {
+                    @for (committee, count) in &facets.committees {
+                        li {
+                            a class="facet" data-facet="committee"
+                                href={ "/?" (without(params, "committee")) "&" (pair("committee", committee)) } {
+                                (committee) " " span class="count" { (count) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !facets.years.is_empty() || facets.undated > 0 {
+                h2 { "Year" }
+                ul {
+                    @for (year, count) in &facets.years {
+                        li {
+                            a class="facet" data-facet="year"
+                                href={ "/?" (without(params, "year")) "&from=" (year) "-01-01&to=" (year) "-12-31" } {
+                                (year) " " span class="count" { (count) }
+                            }
+                        }
+                    }
+                    @if facets.undated > 0 {
+                        li { "undated " span class="count" { (facets.undated) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The query string of `params` without the filter a facet replaces.
+fn without(params: &Params, facet: &str) -> String {
+    let mut params = params.clone();
+    match facet {
+        "committee" => params.committee = None,
+        "year" => {
+            params.from = None;
+            params.to = None;
+        }
+        _ => {}
+    }
+    params.to_query_string()
+}
+
+fn pair(name: &str, value: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair(name, value)
+        .finish()
+}
+
+/// One ranked passage with its citation.
+fn hit_card(hit: &Hit, query: &str) -> Markup {
+    let topic = hit.topic.as_deref().unwrap_or("(untitled item)");
+    html! {
+        article class="hit" {
+            h3 {
+                a href={ "/passage/" (hit.id) "?" (pair("q", query)) } {
+                    @if let Some(item) = &hit.item { (item) ". " }
+                    (topic)
+                }
+            }
+            p class="meta" {
+                span class="council" { (hit.council.as_deref().unwrap_or("council unknown")) }
+                " · " (hit.committee.as_deref().unwrap_or("committee unknown"))
+                " · " (hit.date.as_deref().unwrap_or("undated"))
+            }
+            p class="snippet" { (PreEscaped(&hit.snippet_html)) }
+            (citation(hit))
+            @if !hit.also_in.is_empty() {
+                details class="also" {
+                    summary { "Also in " (hit.also_in.len()) " other place" @if hit.also_in.len() > 1 { "s" } }
+                    ul {
+                        @for place in &hit.also_in {
+                            li {
+                                a href={ "/passage/" (place.id) } { (place.source.key) ":" (place.source.place()) }
+                                " · " (place.council.as_deref().unwrap_or("council unknown"))
+                                " · " (place.date.as_deref().unwrap_or("undated"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn citation(hit: &Hit) -> Markup {
+    html! {
+        p class="cite" {
+            span class="source" { (hit.source.key) ":" (hit.source.place()) }
+            @if !hit.officers.is_empty() {
+                " · officers: "
+                @for (index, officer) in hit.officers.iter().enumerate() {
+                    @if index > 0 { "; " }
+                    (officer.display())
+                }
+            }
+            @if let Some(url) = &hit.url {
+                @if url.starts_with("https://") || url.starts_with("http://") {
+                    " · " a href=(url) rel="noreferrer" { "published page" }
+                }
+            }
+        }
+    }
+}
+
+fn pager(params: &Params, more: bool) -> Markup {
+    let base = params.to_query_string();
+    html! {
+        nav class="pager" aria-label="Pages of results" {
+            @if params.page > 1 {
+                a rel="prev" href={ "/?" (base) "&page=" (params.page - 1) } { "← Previous" }
+            }
+            span { "Page " (params.page) }
+            @if more && params.page < super::params::MAX_PAGE {
+                a rel="next" href={ "/?" (base) "&page=" (params.page + 1) } { "Next →" }
+            }
+        }
+    }
+}
+
+/// A passage inside its whole agenda item.
+pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
+    let hit = &found.passage;
+    let params = Params {
+        query: query.to_string(),
+        page: 1,
+        ..Params::default()
+    };
+    let topic = hit.topic.as_deref().unwrap_or("(untitled item)");
+    let content = html! {
+        article class="passage" {
+            h1 { @if let Some(item) = &hit.item { (item) ". " } (topic) }
+            dl class="record" {
+                dt { "Council" } dd { (hit.council.as_deref().unwrap_or("unknown")) }
+                dt { "Committee" } dd { (hit.committee.as_deref().unwrap_or("unknown")) }
+                dt { "Meeting" } dd { (hit.date.as_deref().unwrap_or("undated")) }
+                dt { "Source" } dd { (hit.source.key) ":" (hit.source.place()) }
+                @if !hit.officers.is_empty() {
+                    dt { "Officers" }
+                    dd { @for (index, officer) in hit.officers.iter().enumerate() {
+                        @if index > 0 { "; " } (officer.display())
+                    } }
+                }
+                @if let Some(url) = &hit.url {
+                    dt { "Published at" } dd { (url) }
+                }
+            }
+            @for part in &found.item {
+                @if part.id == hit.id {
+                    section class="this" id="passage" aria-label="The passage found" {
+                        p class="place" { (part.source.place()) }
+                        @for paragraph in part.text.split("\n\n") { p { (paragraph) } }
+                    }
+                } @else {
+                    section {
+                        p class="place" { (part.source.place()) }
+                        @for paragraph in part.text.split("\n\n") { p { (paragraph) } }
+                    }
+                }
+            }
+        }
+    };
+    layout(topic, &params, "", content)
+}
+
+/// The compare view: one column per council, committee or year.
+pub fn compare_page(params: &Params, councils: &[String], comparison: Option<&Comparison>) -> Markup {
+    let by = html! {
+        label {
+            "Side by side by"
+            select name="by" {
+                @for (value, label) in [("council", "council"), ("committee", "committee"), ("year", "year")] {
+                    option value=(value) selected[by_name(params) == value] { (label) }
+                }
+            }
+        }
+    };
+    let content = html! {
+        (search_form("/compare", params, councils, by))
+        @if let Some(comparison) = comparison {
+            p class="summary" role="status" {
+                (comparison.total) " passages mention " q { (params.query) }
+                " in " (comparison.groups.len()) " group" @if comparison.groups.len() != 1 { "s" } "."
+            }
+            div class="columns" {
+                @for group in &comparison.groups {
+                    section class="column" aria-label=(group.key.as_deref().unwrap_or("none stated")) {
+                        h2 { (group.key.as_deref().unwrap_or("none stated")) }
+                        p class="meta" {
+                            span class="count" { (group.count) } " passages"
+                            @if let (Some(first), Some(last)) = (&group.first_date, &group.last_date) {
+                                " · " (first) " to " (last)
+                            }
+                            @if group.undated > 0 { " · " (group.undated) " undated" }
+                        }
+                        @for hit in &group.hits { (hit_card(hit, &params.query)) }
+                    }
+                }
+            }
+        }
+    };
+    layout("Compare", params, "/compare", content)
+}
+
+fn by_name(params: &Params) -> &'static str {
+    match params.by {
+        crate::compare::GroupBy::Council => "council",
+        crate::compare::GroupBy::Committee => "committee",
+        crate::compare::GroupBy::Year => "year",
+    }
+}
+
+/// The timeline view: how often the query came up per year and council.
+pub fn timeline_page(params: &Params, councils: &[String], timeline: Option<&Timeline>) -> Markup {
+    let content = html! {
+        (search_form("/timeline", params, councils, html! {}))
+        @if let Some(timeline) = timeline {
+            @if timeline.years.is_empty() {
+                p class="summary" role="status" { "No dated passages match " q { (params.query) } "." }
+            } @else {
+                p class="summary" role="status" {
+                    "Passages matching " q { (params.query) } " per meeting year and council. "
+                    a href={ "/timeline.svg?" (params.to_query_string()) } download="timeline.svg" { "Download the chart (SVG)" }
+                }
+                figure class="chart" {
+                    (PreEscaped(super::chart::svg(timeline)))
+                    figcaption { "Each bar is one council's matching passages in one year." }
+                }
+                table class="counts" {
+                    caption { "The same counts as a table" }
+                    thead { tr { th scope="col" { "Council" } @for year in &timeline.years { th scope="col" { (year) } } th scope="col" { "Undated" } } }
+                    tbody {
+                        @for line in &timeline.councils {
+                            tr {
+                                th scope="row" { (line.council.as_deref().unwrap_or("none stated")) }
+                                @for year in &timeline.years { td { (line.years.get(year).copied().unwrap_or(0)) } }
+                                td { (line.undated) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout("Timeline", params, "/timeline", content)
+}
+
+/// A page that says what went wrong, keeping the form so it can be fixed.
+pub fn error_page(params: &Params, message: &str) -> Markup {
+    let content = html! {
+        (search_form("/", params, &[], html! {}))
+        div class="error" role="alert" { h1 { "That search cannot run" } p { (message) } }
+    };
+    layout("Error", params, "", content)
+}
+
+/// The page for an address that is not one of the server's.
+pub fn not_found_page(what: &str) -> Markup {
+    let params = Params {
+        page: 1,
+        ..Params::default()
+    };
+    let content = html! {
+        div class="error" role="alert" { h1 { "Not found" } p { (what) } p { a href="/" { "Back to search" } } }
+    };
+    layout("Not found", &params, "", content)
+}
