@@ -314,7 +314,10 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         println!("http://{bound}/");
         let _ = io::stdout().flush();
         if !quiet {
-            eprintln!("scrutiny: serving {} at http://{bound}/ (Ctrl-C to stop)", cli.index.display());
+            eprintln!(
+                "scrutiny: serving {} at http://{bound}/ (Ctrl-C to stop)",
+                cli.index.display()
+            );
         }
     })?;
     Ok(0)

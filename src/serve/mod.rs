@@ -47,15 +47,48 @@ struct App {
 type Shared = Arc<App>;
 
 const SEARCH_PARAMS: &[&str] = &[
-    "q", "council", "committee", "officer", "from", "to", "page", "all", "no_expand",
+    "q",
+    "council",
+    "committee",
+    "officer",
+    "from",
+    "to",
+    "page",
+    "all",
+    "no_expand",
 ];
 const API_SEARCH_PARAMS: &[&str] = &[
-    "q", "council", "committee", "officer", "from", "to", "page", "limit", "all", "no_expand",
+    "q",
+    "council",
+    "committee",
+    "officer",
+    "from",
+    "to",
+    "page",
+    "limit",
+    "all",
+    "no_expand",
 ];
 const COMPARE_PARAMS: &[&str] = &[
-    "q", "council", "committee", "officer", "from", "to", "by", "per", "no_expand",
+    "q",
+    "council",
+    "committee",
+    "officer",
+    "from",
+    "to",
+    "by",
+    "per",
+    "no_expand",
 ];
-const TIMELINE_PARAMS: &[&str] = &["q", "council", "committee", "officer", "from", "to", "no_expand"];
+const TIMELINE_PARAMS: &[&str] = &[
+    "q",
+    "council",
+    "committee",
+    "officer",
+    "from",
+    "to",
+    "no_expand",
+];
 
 /// Serves until interrupted (Ctrl-C). `ready` is told the bound address
 /// (useful with port 0) before the first request is taken.
@@ -116,7 +149,10 @@ async fn security_headers(mut response: Response) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
@@ -168,12 +204,22 @@ impl Failure {
             error: &'a str,
         }
         let status = self.status();
-        (status, Json(Body { error: self.message() })).into_response()
+        (
+            status,
+            Json(Body {
+                error: self.message(),
+            }),
+        )
+            .into_response()
     }
 
     fn page(self, params: &Params) -> Response {
         let status = self.status();
-        (status, Html(pages::error_page(params, self.message()).into_string())).into_response()
+        (
+            status,
+            Html(pages::error_page(params, self.message()).into_string()),
+        )
+            .into_response()
     }
 }
 
@@ -315,7 +361,13 @@ async fn api_compare(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Resp
     let answer = async {
         let params = Params::parse(raw.as_deref(), COMPARE_PARAMS)?;
         require_query(&params)?;
-        blocking(move || Ok(compare::compare(&app.index, &compare_request(&app, &params))?)).await
+        blocking(move || {
+            Ok(compare::compare(
+                &app.index,
+                &compare_request(&app, &params),
+            )?)
+        })
+        .await
     }
     .await;
     match answer {
@@ -388,7 +440,12 @@ async fn api_timeline(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Res
 /// A passage id is the hex digest scrutiny gives it; anything else cannot
 /// name one.
 fn check_id(id: &str) -> Result<(), Failure> {
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_') {
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    {
         return Err(Failure::Bad(format!(
             "{id:?} is not a passage id (ids are letters and digits, as search results give them)"
         )));
@@ -419,11 +476,9 @@ async fn passage_page(
     .await;
     match answer {
         Ok(markup) => html(markup),
-        Err(Failure::Missing(message)) => (
-            StatusCode::NOT_FOUND,
-            html(pages::not_found_page(&message)),
-        )
-            .into_response(),
+        Err(Failure::Missing(message)) => {
+            (StatusCode::NOT_FOUND, html(pages::not_found_page(&message))).into_response()
+        }
         Err(failure) => failure.page(&for_page),
     }
 }

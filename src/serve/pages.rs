@@ -332,7 +332,11 @@ pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
 }
 
 /// The compare view: one column per council, committee or year.
-pub fn compare_page(params: &Params, councils: &[String], comparison: Option<&Comparison>) -> Markup {
+pub fn compare_page(
+    params: &Params,
+    councils: &[String],
+    comparison: Option<&Comparison>,
+) -> Markup {
     let by = html! {
         label {
             "Side by side by"

@@ -178,7 +178,16 @@ mod tests {
     use super::*;
 
     const ALL: &[&str] = &[
-        "q", "council", "committee", "officer", "from", "to", "page", "limit", "by", "all",
+        "q",
+        "council",
+        "committee",
+        "officer",
+        "from",
+        "to",
+        "page",
+        "limit",
+        "by",
+        "all",
         "no_expand",
     ];
 
