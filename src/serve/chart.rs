@@ -8,9 +8,9 @@ use crate::compare::Timeline;
 use crate::snippet::escape_html;
 
 const LABEL_WIDTH: usize = 170;
-const YEAR_WIDTH: usize = 34;
+const YEAR_WIDTH: usize = 40;
 const ROW_HEIGHT: usize = 54;
-const BAR_SPACE: usize = 40;
+const BAR_SPACE: usize = 36;
 const AXIS_HEIGHT: usize = 28;
 
 /// The chart for a timeline.
@@ -54,21 +54,30 @@ pub fn svg(timeline: &Timeline) -> String {
             let _ = write!(
                 out,
                 "<rect class=\"bar\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{bar}\">\
-                 <title>{council}, {year}: {count} passage{}</title></rect>",
+                 <title>{council}, {year}: {count} passage{}</title></rect>\
+                 <text x=\"{}\" y=\"{}\" class=\"value\" text-anchor=\"middle\">{count}</text>",
                 base - bar,
                 YEAR_WIDTH - 8,
-                if count == 1 { "" } else { "s" }
+                if count == 1 { "" } else { "s" },
+                x + (YEAR_WIDTH - 8) / 2,
+                base - bar - 2
             );
         }
         out.push_str("</g>");
     }
     let axis = height - 8;
+    // Whole years while they fit; '17 style when there are many.
+    let short = timeline.years.len() > 12;
     for (column, year) in timeline.years.iter().enumerate() {
         let x = LABEL_WIDTH + column * YEAR_WIDTH + YEAR_WIDTH / 2;
+        let label = if short {
+            format!("\u{2019}{:02}", year % 100)
+        } else {
+            year.to_string()
+        };
         let _ = write!(
             out,
-            "<text x=\"{x}\" y=\"{axis}\" class=\"year\" text-anchor=\"middle\">{}</text>",
-            year % 100
+            "<text x=\"{x}\" y=\"{axis}\" class=\"year\" text-anchor=\"middle\">{label}</text>"
         );
     }
     out.push_str("</svg>");

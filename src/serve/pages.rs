@@ -359,7 +359,7 @@ pub fn compare_page(
                     section class="column" aria-label=(group.key.as_deref().unwrap_or("none stated")) {
                         h2 { (group.key.as_deref().unwrap_or("none stated")) }
                         p class="meta" {
-                            span class="count" { (group.count) } " passages"
+                            span class="count" { (group.count) } " passage" @if group.count != 1 { "s" }
                             @if let (Some(first), Some(last)) = (&group.first_date, &group.last_date) {
                                 " · " (first) " to " (last)
                             }

@@ -2,7 +2,9 @@
 //! corpus, the built binary run inside it, and JSON parsing.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -123,4 +125,78 @@ pub fn have_tool(name: &str, test: &str) -> bool {
         );
     }
     found
+}
+
+/// A running `scrutiny serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(workspace: &Workspace) -> Server {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scrutiny"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .current_dir(workspace.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SCRUTINY_INDEX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start scrutiny serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.starts_with("http://127.0.0.1:"),
+            "first line: {line:?}"
+        );
+        Server {
+            child,
+            url: line.trim().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// GET `path`: the status, content type and body.
+    pub fn get(&self, path: &str) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent
+            .get(format!("{}{path}", self.url))
+            .call()
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"));
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap();
+        (status, content_type, body)
+    }
+
+    pub fn json(&self, path: &str) -> (u16, Value) {
+        let (status, content_type, body) = self.get(path);
+        assert!(
+            content_type.starts_with("application/json"),
+            "{path}: {content_type}"
+        );
+        (status, serde_json::from_str(&body).unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
