@@ -66,6 +66,19 @@ pub struct QueryLatency {
     pub p99_ms: f64,
 }
 
+/// Latency of one web page or API call served by `scrutiny serve`, from
+/// connecting to the last byte, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLatency {
+    pub page: String,
+    pub path: String,
+    /// Size of the whole response.
+    pub bytes: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+}
+
 /// Everything `scrutiny bench` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
@@ -83,6 +96,8 @@ pub struct BenchReport {
     /// Index size over corpus size.
     pub index_ratio: f64,
     pub queries: Vec<QueryLatency>,
+    /// Pages and API calls over loopback HTTP.
+    pub pages: Vec<PageLatency>,
 }
 
 /// CPU seconds (user + system) used by this process and by the child
@@ -214,6 +229,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     let thread_speedup = one_thread / runs.last().map_or(one_thread, |run| run.wall_seconds);
     let index_bytes = folder_bytes(&last_index);
     let queries = query_latencies(&last_index, options.repeat.max(1))?;
+    let pages = page_latencies(&last_index, options.repeat.max(1))?;
     Ok(BenchReport {
         corpus: corpus.display().to_string(),
         files: walked.files.len(),
@@ -230,6 +246,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
             0.0
         },
         queries,
+        pages,
     })
 }
 
@@ -297,5 +314,85 @@ fn query_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<QueryLatency>>
             p99_ms: millis(0.99),
         });
     }
+    Ok(latencies)
+}
+
+/// Serves the index on a loopback port and times whole HTTP requests for
+/// the pages a person opens and an API call, one connection each.
+fn page_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<PageLatency>> {
+    use std::io::{Read, Write};
+
+    let index = ScrutinyIndex::open(index_dir)?;
+    let (ready_sender, ready) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        crate::serve::run(
+            index,
+            Some(crate::glossary::Glossary::builtin()),
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            2,
+            |address| {
+                let _ = ready_sender.send(address);
+            },
+            async {
+                let _ = stopped.await;
+            },
+        )
+    });
+    let failed = |reason: String| Error::InvalidArgument {
+        what: "web page benchmark",
+        value: String::new(),
+        reason,
+    };
+    let address = ready
+        .recv()
+        .map_err(|_| failed("the server did not start".to_string()))?;
+    let pages = [
+        ("search page", "/?q=sexting"),
+        ("search page, filtered", "/?q=taxi+drivers&from=2010-01-01"),
+        (
+            "compare page",
+            "/compare?q=taxi+driver+licensing&by=council",
+        ),
+        ("timeline page", "/timeline?q=sexting"),
+        ("API search", "/api/search?q=sexting"),
+    ];
+    let mut latencies = Vec::new();
+    for (page, path) in pages {
+        let mut histogram =
+            Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
+        let mut bytes = 0;
+        for _ in 0..repeat {
+            let started = Instant::now();
+            let mut stream =
+                std::net::TcpStream::connect(address).map_err(|error| failed(error.to_string()))?;
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+            )
+            .map_err(|error| failed(error.to_string()))?;
+            let mut response = Vec::new();
+            stream
+                .read_to_end(&mut response)
+                .map_err(|error| failed(error.to_string()))?;
+            let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            if !response.starts_with(b"HTTP/1.1 200") {
+                return Err(failed(format!("{path} did not answer 200")));
+            }
+            histogram.saturating_record(micros.max(1));
+            bytes = response.len();
+        }
+        let millis = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1000.0;
+        latencies.push(PageLatency {
+            page: page.to_string(),
+            path: path.to_string(),
+            bytes,
+            p50_ms: millis(0.50),
+            p95_ms: millis(0.95),
+            p99_ms: millis(0.99),
+        });
+    }
+    let _ = stop.send(());
+    let _ = server.join();
     Ok(latencies)
 }

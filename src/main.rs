@@ -309,7 +309,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         );
     }
     let quiet = cli.quiet;
-    scrutiny::serve::run(index, glossary, args.addr, cli.threads.max(2), |bound| {
+    let ready = |bound| {
         // The first line of standard output is the address, for scripts.
         println!("http://{bound}/");
         let _ = io::stdout().flush();
@@ -319,7 +319,18 @@ fn run_serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
                 cli.index.display()
             );
         }
-    })?;
+    };
+    let interrupted = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    scrutiny::serve::run(
+        index,
+        glossary,
+        args.addr,
+        cli.threads.max(2),
+        ready,
+        interrupted,
+    )?;
     Ok(0)
 }
 

@@ -62,6 +62,28 @@ fn bench_json_has_every_figure() {
         let p99 = query["p99_ms"].as_f64().unwrap();
         assert!(p50 > 0.0 && p50 <= p99, "{query}");
     }
+    // The web pages were served and timed, each answering with a body.
+    let pages: Vec<&str> = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|page| page["page"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "search page",
+            "search page, filtered",
+            "compare page",
+            "timeline page",
+            "API search"
+        ]
+    );
+    for page in report["pages"].as_array().unwrap() {
+        assert!(page["bytes"].as_u64().unwrap() > 500, "{page}");
+        let p50 = page["p50_ms"].as_f64().unwrap();
+        assert!(p50 > 0.0 && p50 <= page["p99_ms"].as_f64().unwrap(), "{page}");
+    }
     // The user's index is not touched.
     assert!(!workspace.path().join("index").exists());
 }

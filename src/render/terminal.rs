@@ -509,5 +509,21 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
             query.kind, query.query, query.p50_ms, query.p95_ms, query.p99_ms, query.hits
         )?;
     }
+    writeln!(
+        out,
+        "{LABEL}web pages (scrutiny serve over loopback HTTP, whole response){LABEL:#}"
+    )?;
+    for page in &report.pages {
+        writeln!(
+            out,
+            "  {:<22} {:<45} p50 {:>7.3} ms · p95 {:>7.3} ms · p99 {:>7.3} ms ({} KB)",
+            page.page,
+            page.path,
+            page.p50_ms,
+            page.p95_ms,
+            page.p99_ms,
+            page.bytes.div_ceil(1024)
+        )?;
+    }
     Ok(())
 }

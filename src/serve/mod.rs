@@ -90,14 +90,16 @@ const TIMELINE_PARAMS: &[&str] = &[
     "no_expand",
 ];
 
-/// Serves until interrupted (Ctrl-C). `ready` is told the bound address
-/// (useful with port 0) before the first request is taken.
+/// Serves until `shutdown` completes (the CLI passes Ctrl-C). `ready` is
+/// told the bound address (useful with port 0) before the first request is
+/// taken.
 pub fn run(
     index: ScrutinyIndex,
     glossary: Option<Glossary>,
     addr: SocketAddr,
     threads: usize,
     ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.max(1))
@@ -110,9 +112,7 @@ pub fn run(
         ready(listener.local_addr()?);
         let app = router(Arc::new(App { index, glossary }));
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown)
             .await?;
         Ok(())
     })
