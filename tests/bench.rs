@@ -82,7 +82,10 @@ fn bench_json_has_every_figure() {
     for page in report["pages"].as_array().unwrap() {
         assert!(page["bytes"].as_u64().unwrap() > 500, "{page}");
         let p50 = page["p50_ms"].as_f64().unwrap();
-        assert!(p50 > 0.0 && p50 <= page["p99_ms"].as_f64().unwrap(), "{page}");
+        assert!(
+            p50 > 0.0 && p50 <= page["p99_ms"].as_f64().unwrap(),
+            "{page}"
+        );
     }
     // The user's index is not touched.
     assert!(!workspace.path().join("index").exists());

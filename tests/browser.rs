@@ -254,6 +254,38 @@ fn a_person_searches_narrows_compares_and_charts_in_chromium() {
             .await
             .unwrap();
 
+        // On a phone-sized screen the page is one column: results start at
+        // the left edge and the facets follow them.
+        driver.set_window_rect(0, 0, 390, 844).await.unwrap();
+        driver
+            .goto(format!("{}/?q=sexting", server.url))
+            .await
+            .unwrap();
+        wait_for(&driver, "article.hit", 1).await;
+        let results = driver
+            .find(By::Css("section[aria-label=\"Results\"]"))
+            .await
+            .unwrap()
+            .rect()
+            .await
+            .unwrap();
+        let facets = driver
+            .find(By::Css("aside.facets"))
+            .await
+            .unwrap()
+            .rect()
+            .await
+            .unwrap();
+        assert!(results.x < 40.0, "{results:?}");
+        assert!(
+            facets.y > results.y,
+            "facets {facets:?} results {results:?}"
+        );
+        driver
+            .screenshot(&shots.join("search-narrow.png"))
+            .await
+            .unwrap();
+
         driver.quit().await.unwrap();
     });
 }
