@@ -92,6 +92,14 @@ pub enum Command {
     /// Counts matching passages by meeting year; undated records have their
     /// own column.
     Timeline(TimelineArgs),
+    /// What the index covers, per council, and which files it could not read.
+    ///
+    /// For each council: its committees, how many records and passages,
+    /// the earliest and latest meeting date and the records that state no
+    /// date (which date filters leave out). Then every file that could not
+    /// be indexed, with the reason. Read it before trusting that a search
+    /// with no hits means "not discussed".
+    Coverage(CoverageArgs),
     /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
     Eval(EvalArgs),
     /// Search, compare and chart in a web browser, on this computer only.
@@ -219,6 +227,12 @@ pub struct TimelineArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
     #[command(flatten)]
     pub common: QueryArgs,
 }

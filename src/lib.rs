@@ -3,6 +3,7 @@ pub mod bench;
 pub mod cli;
 pub mod compare;
 pub mod convert;
+pub mod coverage;
 pub mod error;
 pub mod eval;
 pub mod extract;

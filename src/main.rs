@@ -8,8 +8,8 @@ use clap::Parser;
 
 use scrutiny::bench;
 use scrutiny::cli::{
-    BenchArgs, Cli, ColorWhen, Command, CompareArgs, EvalArgs, ExtractArgs, FilterArgs, IndexArgs,
-    QueryArgs, SearchArgs, ServeArgs, SynthArgs, TimelineArgs,
+    BenchArgs, Cli, ColorWhen, Command, CompareArgs, CoverageArgs, EvalArgs, ExtractArgs,
+    FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, SynthArgs, TimelineArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => run_compare(&cli, args),
         Command::Timeline(args) => run_timeline(&cli, args),
         Command::Eval(args) => run_eval(&cli, args),
+        Command::Coverage(args) => run_coverage(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
         Command::Bench(args) => run_bench(&cli, args),
         Command::Serve(args) => run_serve(&cli, args),
@@ -289,6 +290,19 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::bench(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_coverage(cli: &Cli, args: &CoverageArgs) -> anyhow::Result<u8> {
+    let index = open_for_query(cli, None, &args.common)?;
+    let coverage = scrutiny::coverage::coverage(&index)?;
+    let mut out = stdout(cli);
+    if args.common.json {
+        render::json::write(&mut out, &coverage)?;
+    } else {
+        let corpus = index.commit_info().and_then(|info| info.corpus);
+        render::terminal::coverage(&mut out, &coverage, corpus.as_deref())?;
     }
     Ok(0)
 }

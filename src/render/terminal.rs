@@ -527,3 +527,72 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Prints the coverage ledger: a row per council, then the failures.
+pub fn coverage(
+    out: &mut impl Write,
+    coverage: &crate::coverage::Coverage,
+    corpus: Option<&std::path::Path>,
+) -> io::Result<()> {
+    let name = |council: &crate::coverage::CouncilCoverage| {
+        council
+            .council
+            .clone()
+            .unwrap_or_else(|| "(not stated)".to_string())
+    };
+    let width = coverage
+        .councils
+        .iter()
+        .map(|council| name(council).chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    writeln!(
+        out,
+        "{LABEL}{:<width$}  records  passages  first meeting  last meeting  undated  committees{LABEL:#}",
+        "council"
+    )?;
+    for council in &coverage.councils {
+        writeln!(
+            out,
+            "{TITLE}{:<width$}{TITLE:#}  {:>7}  {:>8}  {:<13}  {:<12}  {:>7}  {}",
+            name(council),
+            council.records,
+            council.passages,
+            council.first_date.as_deref().unwrap_or("-"),
+            council.last_date.as_deref().unwrap_or("-"),
+            council.undated_records,
+            council.committees.join("; ")
+        )?;
+    }
+    writeln!(
+        out,
+        "{} records, {} passages from {} councils; {} records state no meeting date (date filters leave them out)",
+        coverage.records,
+        coverage.passages,
+        coverage.councils.iter().filter(|council| council.council.is_some()).count(),
+        coverage.undated_records
+    )?;
+    if coverage.failures.is_empty() {
+        writeln!(out, "every file in the corpus was indexed")?;
+    } else {
+        writeln!(
+            out,
+            "{} file{} could not be indexed:",
+            coverage.failures.len(),
+            if coverage.failures.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )?;
+        for failure in &coverage.failures {
+            let path = match corpus {
+                Some(corpus) => corpus.join(&failure.key).display().to_string(),
+                None => failure.key.clone(),
+            };
+            writeln!(out, "  {PATH}{path}{PATH:#}: {}", failure.reason)?;
+        }
+    }
+    Ok(())
+}

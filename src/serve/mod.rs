@@ -14,6 +14,7 @@
 //! | `/passage/{id}` | a passage inside its whole agenda item |
 //! | `/compare`, `/timeline` | side-by-side columns; the per-year chart |
 //! | `/timeline.svg` | the chart alone |
+//! | `/coverage`, `/api/coverage` | what the index holds per council, and the files it could not read |
 //! | `/api/search`, `/api/compare`, `/api/timeline`, `/api/passage/{id}` | the CLI's `--json` answers |
 
 mod chart;
@@ -125,6 +126,8 @@ fn router(app: Shared) -> Router {
         .route("/compare", get(compare_page))
         .route("/timeline", get(timeline_page))
         .route("/timeline.svg", get(timeline_svg))
+        .route("/coverage", get(coverage_page))
+        .route("/api/coverage", get(api_coverage))
         .route("/style.css", get(style))
         .route("/api/search", get(api_search))
         .route("/api/compare", get(api_compare))
@@ -495,6 +498,32 @@ async fn api_passage(State(app): State<Shared>, Path(id): Path<String>) -> Respo
     .await;
     match answer {
         Ok(found) => Json(found).into_response(),
+        Err(failure) => failure.json(),
+    }
+}
+
+async fn coverage_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    let params = Params {
+        page: 1,
+        ..Params::default()
+    };
+    if let Err(bad) = Params::parse(raw.as_deref(), &[]) {
+        return Failure::from(bad).page(&params);
+    }
+    match blocking(move || Ok(crate::coverage::coverage(&app.index)?)).await {
+        Ok(coverage) => html(pages::coverage_page(&coverage)),
+        Err(failure) => failure.page(&params),
+    }
+}
+
+async fn api_coverage(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    let answer = async {
+        Params::parse(raw.as_deref(), &[])?;
+        blocking(move || Ok(crate::coverage::coverage(&app.index)?)).await
+    }
+    .await;
+    match answer {
+        Ok(coverage) => Json(coverage).into_response(),
         Err(failure) => failure.json(),
     }
 }

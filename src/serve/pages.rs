@@ -40,6 +40,7 @@ fn layout(title: &str, params: &Params, current: &str, content: Markup) -> Marku
                         (link("/", "Search"))
                         (link("/compare", "Compare"))
                         (link("/timeline", "Timeline"))
+                        a href="/coverage" aria-current=[(current == "/coverage").then_some("page")] { "Coverage" }
                     }
                 }
                 main id="content" { (content) }
@@ -436,4 +437,53 @@ pub fn not_found_page(what: &str) -> Markup {
         div class="error" role="alert" { h1 { "Not found" } p { (what) } p { a href="/" { "Back to search" } } }
     };
     layout("Not found", &params, "", content)
+}
+
+/// The coverage ledger: per council, what the index holds; then the files
+/// that could not be read.
+pub fn coverage_page(coverage: &crate::coverage::Coverage) -> Markup {
+    let params = Params {
+        page: 1,
+        ..Params::default()
+    };
+    let content = html! {
+        h1 { "What the index covers" }
+        p class="summary" {
+            (coverage.records) " records and " (coverage.passages) " passages. "
+            (coverage.undated_records) " records state no meeting date: a search finds them, but a date filter leaves them out."
+        }
+        table class="counts coverage" {
+            caption { "Records per council" }
+            thead {
+                tr {
+                    th scope="col" { "Council" } th scope="col" { "Records" } th scope="col" { "Passages" }
+                    th scope="col" { "First meeting" } th scope="col" { "Last meeting" }
+                    th scope="col" { "Undated records" } th scope="col" { "Committees" }
+                }
+            }
+            tbody {
+                @for council in &coverage.councils {
+                    tr {
+                        th scope="row" { (council.council.as_deref().unwrap_or("(not stated)")) }
+                        td { (council.records) } td { (council.passages) }
+                        td { (council.first_date.as_deref().unwrap_or("–")) }
+                        td { (council.last_date.as_deref().unwrap_or("–")) }
+                        td { (council.undated_records) }
+                        td class="text" { (council.committees.join("; ")) }
+                    }
+                }
+            }
+        }
+        h2 { "Files that could not be indexed" }
+        @if coverage.failures.is_empty() {
+            p { "None: every record file in the corpus was indexed." }
+        } @else {
+            ul class="failures" {
+                @for failure in &coverage.failures {
+                    li { code { (failure.key) } ": " (failure.reason) }
+                }
+            }
+        }
+    };
+    layout("Coverage", &params, "/coverage", content)
 }
