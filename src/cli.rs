@@ -92,6 +92,11 @@ pub enum Command {
     /// Counts matching passages by meeting year; undated records have their
     /// own column.
     Timeline(TimelineArgs),
+    /// Print a passage inside its agenda item, with a citation to paste.
+    ///
+    /// ID is the passage's identifier from `search --json` (or the web
+    /// page): it stays the same while other files change.
+    Show(ShowArgs),
     /// What the index covers, per council, and which files it could not read.
     ///
     /// For each council: its committees, how many records and passages,
@@ -226,6 +231,15 @@ pub struct TimelineArgs {
 
     #[command(flatten)]
     pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The passage's id, e.g. 124eecfce32d23a8.
+    pub id: String,
 
     #[command(flatten)]
     pub common: QueryArgs,

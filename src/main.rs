@@ -9,7 +9,7 @@ use clap::Parser;
 use scrutiny::bench;
 use scrutiny::cli::{
     BenchArgs, Cli, ColorWhen, Command, CompareArgs, CoverageArgs, EvalArgs, ExtractArgs,
-    FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, SynthArgs, TimelineArgs,
+    FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs, TimelineArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Timeline(args) => run_timeline(&cli, args),
         Command::Eval(args) => run_eval(&cli, args),
         Command::Coverage(args) => run_coverage(&cli, args),
+        Command::Show(args) => run_show(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
         Command::Bench(args) => run_bench(&cli, args),
         Command::Serve(args) => run_serve(&cli, args),
@@ -290,6 +291,25 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::bench(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_show(cli: &Cli, args: &ShowArgs) -> anyhow::Result<u8> {
+    let index = open_for_query(cli, None, &args.common)?;
+    let Some(found) = search::passage(&index, &args.id)? else {
+        anyhow::bail!(
+            "no passage {} in the index at {} (ids come from `scrutiny search --json`; \
+             a passage whose text changed has a new id)",
+            args.id,
+            cli.index.display()
+        );
+    };
+    let mut out = stdout(cli);
+    if args.common.json {
+        render::json::write(&mut out, &found)?;
+    } else {
+        render::terminal::passage(&mut out, &found)?;
     }
     Ok(0)
 }

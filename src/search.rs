@@ -472,6 +472,8 @@ pub struct PassageInContext {
     /// Every passage of the same item of the same record, in order; the one
     /// asked for among them.
     pub item: Vec<ItemPassage>,
+    /// A ready-to-paste citation of the passage.
+    pub citation: String,
 }
 
 /// Looks a passage up by its id, with the rest of its agenda item.
@@ -510,5 +512,55 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
         });
     }
     item.sort_by_key(|part| (part.source.pages, part.source.lines));
-    Ok(Some(PassageInContext { passage, item }))
+    let citation = citation(&passage);
+    Ok(Some(PassageInContext {
+        passage,
+        item,
+        citation,
+    }))
+}
+
+/// A ready-to-paste citation for a passage: council, committee, meeting
+/// date, agenda item, the file with its lines (or PDF pages) and, when
+/// known, where the record was published.
+pub fn citation(hit: &Hit) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.push(
+        hit.council
+            .clone()
+            .unwrap_or_else(|| "Council not stated".into()),
+    );
+    if let Some(committee) = &hit.committee {
+        parts.push(committee.clone());
+    }
+    parts.push(match &hit.date {
+        Some(date) => match date.parse::<jiff::civil::Date>() {
+            Ok(parsed) => format!("meeting of {}", parsed.strftime("%-d %B %Y")),
+            Err(_) => format!("meeting of {date}"),
+        },
+        None => "meeting date not stated".to_string(),
+    });
+    match (&hit.item, &hit.topic) {
+        (Some(item), Some(topic)) => parts.push(format!("item {item}, \u{201c}{topic}\u{201d}")),
+        (Some(item), None) => parts.push(format!("item {item}")),
+        (None, Some(topic)) => parts.push(format!("\u{201c}{topic}\u{201d}")),
+        (None, None) => {}
+    }
+    let [first, last] = hit.source.lines;
+    let place = match hit.source.pages {
+        Some([page, last_page]) if page != last_page => {
+            format!("pages {page}\u{2013}{last_page}")
+        }
+        Some([page, _]) => format!("page {page}, lines {first}\u{2013}{last}"),
+        None if first == last => format!("line {first}"),
+        None => format!("lines {first}\u{2013}{last}"),
+    };
+    parts.push(format!("{} {place}", hit.source.key));
+    let mut citation = parts.join(", ");
+    citation.push('.');
+    if let Some(url) = &hit.url {
+        citation.push_str(&format!(" Available at: {url}"));
+    }
+    citation.push_str(&format!(" [scrutiny passage {}]", hit.id));
+    citation
 }

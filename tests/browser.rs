@@ -122,6 +122,8 @@ fn a_person_searches_narrows_compares_and_charts_in_chromium() {
         .map(|group| group["key"].as_str().unwrap_or("none stated").to_string())
         .collect();
     expected_columns.sort();
+    let (_, found) = server.json("/api/search?q=sexting&limit=1");
+    let passage_id = found["hits"][0]["id"].as_str().unwrap().to_string();
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -251,6 +253,27 @@ fn a_person_searches_narrows_compares_and_charts_in_chromium() {
         assert!(chart.rect().await.unwrap().width > 100.0);
         driver
             .screenshot(&shots.join("timeline-sexting.png"))
+            .await
+            .unwrap();
+
+        // A passage page: the copy button copies its citation.
+        driver
+            .goto(format!("{}/passage/{passage_id}?q=sexting", server.url))
+            .await
+            .unwrap();
+        let copy = wait_for(&driver, "button[data-copy]", 1).await;
+        assert!(
+            copy[0].is_displayed().await.unwrap(),
+            "the script showed the button"
+        );
+        copy[0].click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while copy[0].text().await.unwrap() != "Copied" {
+            assert!(Instant::now() < deadline, "the button never said Copied");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        driver
+            .screenshot(&shots.join("passage-citation.png"))
             .await
             .unwrap();
 

@@ -596,3 +596,36 @@ pub fn coverage(
     }
     Ok(())
 }
+
+/// Prints a passage inside its agenda item, the passage itself marked with
+/// a bar, and its citation.
+pub fn passage(out: &mut impl Write, found: &crate::search::PassageInContext) -> io::Result<()> {
+    let hit = &found.passage;
+    writeln!(
+        out,
+        "{LABEL}{} · {} · {}{LABEL:#}",
+        hit.council.as_deref().unwrap_or("council unknown"),
+        hit.committee.as_deref().unwrap_or("committee unknown"),
+        hit.date.as_deref().unwrap_or("undated")
+    )?;
+    let title = hit.topic.as_deref().unwrap_or("(untitled item)");
+    match &hit.item {
+        Some(item) => writeln!(out, "{TITLE}{item}. {title}{TITLE:#}")?,
+        None => writeln!(out, "{TITLE}{title}{TITLE:#}")?,
+    }
+    writeln!(out, "{PATH}{}{PATH:#}", hit.source.path)?;
+    for part in &found.item {
+        writeln!(out)?;
+        let this = part.id == hit.id;
+        writeln!(out, "{LINES}{}{LINES:#}", part.source.place())?;
+        for line in part.text.lines() {
+            if this {
+                writeln!(out, "{MATCH}\u{258c}{MATCH:#} {line}")?;
+            } else {
+                writeln!(out, "  {line}")?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{LABEL}cite as:{LABEL:#} {}", found.citation)
+}

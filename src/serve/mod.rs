@@ -129,6 +129,7 @@ fn router(app: Shared) -> Router {
         .route("/coverage", get(coverage_page))
         .route("/api/coverage", get(api_coverage))
         .route("/style.css", get(style))
+        .route("/copy.js", get(copy_script))
         .route("/api/search", get(api_search))
         .route("/api/compare", get(api_compare))
         .route("/api/timeline", get(api_timeline))
@@ -138,14 +139,15 @@ fn router(app: Shared) -> Router {
         .with_state(app)
 }
 
-/// Headers on every answer: no scripts or outside resources may load, and
-/// browsers must not guess content types.
+/// Headers on every answer: nothing from elsewhere may load (the one
+/// script is the server's own copy button, never inline), and browsers must
+/// not guess content types.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ),
     );
     headers.insert(
@@ -535,6 +537,17 @@ async fn style() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         pages::STYLE,
+    )
+        .into_response()
+}
+
+async fn copy_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        pages::COPY_SCRIPT,
     )
         .into_response()
 }

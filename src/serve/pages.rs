@@ -11,6 +11,8 @@ use crate::search::{Hit, PassageInContext, SearchResults};
 
 /// The page's stylesheet, served at `/style.css`.
 pub const STYLE: &str = include_str!("style.css");
+/// The copy-citation button's script, served at `/copy.js`.
+pub const COPY_SCRIPT: &str = include_str!("copy.js");
 
 /// The frame every page shares: header, navigation, the main content.
 fn layout(title: &str, params: &Params, current: &str, content: Markup) -> Markup {
@@ -314,6 +316,11 @@ pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
                     dt { "Published at" } dd { (url) }
                 }
             }
+            div class="citation" {
+                label for="citation" { "Cite as" }
+                textarea id="citation" readonly rows="3" { (found.citation) }
+                button type="button" data-copy="citation" hidden { "Copy citation" }
+            }
             @for part in &found.item {
                 @if part.id == hit.id {
                     section class="this" id="passage" aria-label="The passage found" {
@@ -329,6 +336,7 @@ pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
             }
         }
     };
+    let content = html! { (content) script src="/copy.js" defer {} };
     layout(topic, &params, "", content)
 }
 
