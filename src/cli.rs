@@ -97,6 +97,14 @@ pub enum Command {
     /// ID is the passage's identifier from `search --json` (or the web
     /// page): it stays the same while other files change.
     Show(ShowArgs),
+    /// Saved searches that report what is new since they were last checked.
+    ///
+    /// `watch add NAME QUERY [filters]` saves a search and remembers what it
+    /// matches now; after adding records and re-indexing, `watch` (or
+    /// `watch check`) shows each saved search's new passages. `watch list`
+    /// and `watch rm NAME` manage them. They are kept in the plain TOML file
+    /// `<index>.watches.toml` beside the index folder.
+    Watch(WatchArgs),
     /// What the index covers, per council, and which files it could not read.
     ///
     /// For each council: its committees, how many records and passages,
@@ -234,6 +242,47 @@ pub struct TimelineArgs {
 
     #[command(flatten)]
     pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(subcommand)]
+    pub action: Option<WatchAction>,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchAction {
+    /// Save a search; what it matches now counts as seen.
+    Add {
+        /// A short name for the search, e.g. taxi.
+        name: String,
+        /// The query, in `search`'s language.
+        query: String,
+        #[command(flatten)]
+        filters: FilterArgs,
+        #[command(flatten)]
+        common: QueryArgs,
+    },
+    /// List the saved searches.
+    List {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a saved search.
+    Rm {
+        /// The saved search's name.
+        name: String,
+    },
+    /// Show each saved search's passages that are new since its last check
+    /// (what `scrutiny watch` alone does).
+    Check {
+        #[command(flatten)]
+        common: QueryArgs,
+    },
 }
 
 #[derive(Debug, Args)]

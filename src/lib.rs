@@ -20,3 +20,4 @@ pub mod snippet;
 pub mod split;
 pub mod synth;
 pub mod walk;
+pub mod watch;

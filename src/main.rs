@@ -10,6 +10,7 @@ use scrutiny::bench;
 use scrutiny::cli::{
     BenchArgs, Cli, ColorWhen, Command, CompareArgs, CoverageArgs, EvalArgs, ExtractArgs,
     FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs, TimelineArgs,
+    WatchAction, WatchArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => run_eval(&cli, args),
         Command::Coverage(args) => run_coverage(&cli, args),
         Command::Show(args) => run_show(&cli, args),
+        Command::Watch(args) => run_watch(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
         Command::Bench(args) => run_bench(&cli, args),
         Command::Serve(args) => run_serve(&cli, args),
@@ -291,6 +293,74 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::bench(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_watch(cli: &Cli, args: &WatchArgs) -> anyhow::Result<u8> {
+    let file = scrutiny::watch::file_of(&cli.index);
+    match &args.action {
+        Some(WatchAction::Add {
+            name,
+            query,
+            filters,
+            common,
+        }) => {
+            let index = open_for_query(cli, Some(query), common)?;
+            let glossary = glossary(cli, common.no_expand)?;
+            let watch = scrutiny::watch::Watch {
+                name: name.clone(),
+                query: query.clone(),
+                councils: filters.councils.clone(),
+                committee: filters.committee.clone(),
+                officer: filters.officer.clone(),
+                from: filters.from.clone(),
+                to: filters.to.clone(),
+                checked: String::new(),
+                seen: Default::default(),
+            };
+            filters_of(filters)?;
+            let matching = scrutiny::watch::add(&index, &file, watch, glossary.as_ref())?;
+            if !cli.quiet {
+                eprintln!(
+                    "scrutiny: saved {name:?}: {matching} passages match now; `scrutiny watch` \
+                     will show the ones added after this ({})",
+                    file.display()
+                );
+            }
+            Ok(0)
+        }
+        Some(WatchAction::List { json }) => {
+            let watches = scrutiny::watch::list(&file)?;
+            let mut out = stdout(cli);
+            if *json {
+                render::json::write(&mut out, &watches)?;
+            } else {
+                render::terminal::watches(&mut out, &watches)?;
+            }
+            Ok(0)
+        }
+        Some(WatchAction::Rm { name }) => {
+            scrutiny::watch::remove(&file, name)?;
+            if !cli.quiet {
+                eprintln!("scrutiny: removed the saved search {name:?}");
+            }
+            Ok(0)
+        }
+        Some(WatchAction::Check { common }) => check_watches(cli, &file, common),
+        None => check_watches(cli, &file, &args.common),
+    }
+}
+
+fn check_watches(cli: &Cli, file: &std::path::Path, common: &QueryArgs) -> anyhow::Result<u8> {
+    let index = open_for_query(cli, None, common)?;
+    let glossary = glossary(cli, common.no_expand)?;
+    let reports = scrutiny::watch::check(&index, file, glossary.as_ref())?;
+    let mut out = stdout(cli);
+    if common.json {
+        render::json::write(&mut out, &reports)?;
+    } else {
+        render::terminal::watch_reports(&mut out, &reports)?;
     }
     Ok(0)
 }

@@ -629,3 +629,76 @@ pub fn passage(out: &mut impl Write, found: &crate::search::PassageInContext) ->
     writeln!(out)?;
     writeln!(out, "{LABEL}cite as:{LABEL:#} {}", found.citation)
 }
+
+/// Lists saved searches.
+pub fn watches(out: &mut impl Write, watches: &[crate::watch::Watch]) -> io::Result<()> {
+    if watches.is_empty() {
+        return writeln!(
+            out,
+            "no saved searches; add one with `scrutiny watch add NAME QUERY`"
+        );
+    }
+    for watch in watches {
+        let mut filters = Vec::new();
+        for council in &watch.councils {
+            filters.push(format!("--council {council:?}"));
+        }
+        for (flag, value) in [
+            ("--committee", &watch.committee),
+            ("--officer", &watch.officer),
+            ("--from", &watch.from),
+            ("--to", &watch.to),
+        ] {
+            if let Some(value) = value {
+                filters.push(format!("{flag} {value:?}"));
+            }
+        }
+        writeln!(
+            out,
+            "{TITLE}{}{TITLE:#}  {:?} {}  {LABEL}checked {} · {} passages seen{LABEL:#}",
+            watch.name,
+            watch.query,
+            filters.join(" "),
+            watch.checked,
+            watch.seen.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints what each saved search found that is new.
+pub fn watch_reports(
+    out: &mut impl Write,
+    reports: &[crate::watch::WatchReport],
+) -> io::Result<()> {
+    if reports.is_empty() {
+        return writeln!(
+            out,
+            "no saved searches; add one with `scrutiny watch add NAME QUERY`"
+        );
+    }
+    for report in reports {
+        if report.new.is_empty() {
+            writeln!(
+                out,
+                "{TITLE}{}{TITLE:#} ({:?}): nothing new since {} · {} passages match",
+                report.name, report.query, report.previously_checked, report.matching
+            )?;
+            continue;
+        }
+        writeln!(
+            out,
+            "{TITLE}{}{TITLE:#} ({:?}): {} new since {}",
+            report.name,
+            report.query,
+            report.new.len(),
+            report.previously_checked
+        )?;
+        for hit in &report.new {
+            writeln!(out)?;
+            write_hit(out, hit)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! Saved searches: `scrutiny watch add NAME QUERY`, then `scrutiny watch`
+//! after each re-index to see the passages that are new since the last
+//! check.
+//!
+//! The searches live in a plain TOML file beside the index folder,
+//! `<index>.watches.toml` (for the default index, `index.watches.toml`):
+//! each search's name, query and filters, when it was last checked and the
+//! ids of the passages it matched then. Passage ids are stable (a hash of
+//! the file and the passage's text), so a passage counts as new only when
+//! it was not there before: a new record, or changed text. Nothing is sent
+//! anywhere.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::schema::Value;
+use tantivy::TantivyDocument;
+
+use crate::error::{Error, Result};
+use crate::glossary::Glossary;
+use crate::index::ScrutinyIndex;
+use crate::query::{self, Filters, QueryOptions};
+use crate::search::{self, Hit, SearchRequest};
+
+/// One saved search as the file holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Watch {
+    pub name: String,
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub councils: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+    /// YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// When the search was last checked (RFC 3339, UTC).
+    pub checked: String,
+    /// Ids of the passages it matched then.
+    #[serde(default)]
+    pub seen: BTreeSet<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchFile {
+    #[serde(default, rename = "watch")]
+    watches: Vec<Watch>,
+}
+
+/// What a check found for one saved search.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchReport {
+    pub name: String,
+    pub query: String,
+    /// When it was checked before this time.
+    pub previously_checked: String,
+    /// Passages matching now.
+    pub matching: usize,
+    /// Passages that were not there at the last check, best first.
+    pub new: Vec<Hit>,
+}
+
+/// The saved-search file of the index at `index_dir`.
+pub fn file_of(index_dir: &Path) -> PathBuf {
+    let name = index_dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".to_string());
+    index_dir.with_file_name(format!("{name}.watches.toml"))
+}
+
+fn invalid(what: &'static str, value: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidArgument {
+        what,
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+fn load(path: &Path) -> Result<WatchFile> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|error| {
+            invalid(
+                "saved-search file",
+                &path.display().to_string(),
+                error.to_string(),
+            )
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(WatchFile::default()),
+        Err(error) => Err(invalid(
+            "saved-search file",
+            &path.display().to_string(),
+            error.to_string(),
+        )),
+    }
+}
+
+/// Writes the file whole, through a temporary file and a rename, so an
+/// interrupted write never leaves half a file.
+fn save(path: &Path, file: &WatchFile) -> Result<()> {
+    let failed = |error: String| invalid("saved-search file", &path.display().to_string(), error);
+    let mut text = String::from(
+        "# Saved searches of `scrutiny watch`: the query and filters of each, when it\n\
+         # was last checked and the passages it matched then. Edit with `scrutiny\n\
+         # watch add/rm`; the file is plain TOML.\n\n",
+    );
+    text.push_str(&toml::to_string(file).map_err(|error| failed(error.to_string()))?);
+    let temporary = path.with_extension("toml.tmp");
+    std::fs::write(&temporary, text).map_err(|error| failed(error.to_string()))?;
+    std::fs::rename(&temporary, path).map_err(|error| failed(error.to_string()))
+}
+
+fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
+}
+
+impl Watch {
+    fn filters(&self) -> Result<Filters> {
+        let date = |what, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|value| query::parse_date(what, value))
+                .transpose()
+        };
+        Ok(Filters {
+            councils: self.councils.clone(),
+            committee: self.committee.clone(),
+            officer: self.officer.clone(),
+            from: date("--from date", &self.from)?,
+            to: date("--to date", &self.to)?,
+            group: None,
+        })
+    }
+}
+
+/// The ids of every passage a saved search matches now.
+fn matching_ids(
+    index: &ScrutinyIndex,
+    watch: &Watch,
+    glossary: Option<&Glossary>,
+) -> Result<BTreeSet<String>> {
+    let searcher = index.searcher()?;
+    let built = query::build(
+        index,
+        &searcher,
+        &watch.query,
+        &watch.filters()?,
+        QueryOptions {
+            glossary,
+            any_word: false,
+        },
+    )?;
+    let mut ids = BTreeSet::new();
+    for address in searcher.search(&*built.query, &DocSetCollector)? {
+        let document: TantivyDocument = searcher.doc(address)?;
+        if let Some(id) = document
+            .get_first(index.fields.id)
+            .and_then(|value| value.as_str())
+        {
+            ids.insert(id.to_string());
+        }
+    }
+    Ok(ids)
+}
+
+/// Saves a new search, remembering what it matches now as seen. Returns how
+/// many passages match.
+pub fn add(
+    index: &ScrutinyIndex,
+    watch_file: &Path,
+    mut watch: Watch,
+    glossary: Option<&Glossary>,
+) -> Result<usize> {
+    if watch.name.trim().is_empty() {
+        return Err(invalid(
+            "saved-search name",
+            &watch.name,
+            "the name is empty",
+        ));
+    }
+    let mut file = load(watch_file)?;
+    if file.watches.iter().any(|other| other.name == watch.name) {
+        return Err(invalid(
+            "saved-search name",
+            &watch.name,
+            "a saved search has this name already; remove it first with `scrutiny watch rm`",
+        ));
+    }
+    watch.seen = matching_ids(index, &watch, glossary)?;
+    watch.checked = now();
+    let matching = watch.seen.len();
+    file.watches.push(watch);
+    save(watch_file, &file)?;
+    Ok(matching)
+}
+
+/// Removes a saved search by name.
+pub fn remove(watch_file: &Path, name: &str) -> Result<()> {
+    let mut file = load(watch_file)?;
+    let before = file.watches.len();
+    file.watches.retain(|watch| watch.name != name);
+    if file.watches.len() == before {
+        let names: Vec<&str> = file
+            .watches
+            .iter()
+            .map(|watch| watch.name.as_str())
+            .collect();
+        return Err(invalid(
+            "saved-search name",
+            name,
+            if names.is_empty() {
+                "there are no saved searches".to_string()
+            } else {
+                format!("the saved searches are {}", names.join(", "))
+            },
+        ));
+    }
+    save(watch_file, &file)
+}
+
+/// The saved searches, in the order they were added.
+pub fn list(watch_file: &Path) -> Result<Vec<Watch>> {
+    Ok(load(watch_file)?.watches)
+}
+
+/// Checks every saved search: the passages new since its last check, best
+/// first; then remembers what each matches now.
+pub fn check(
+    index: &ScrutinyIndex,
+    watch_file: &Path,
+    glossary: Option<&Glossary>,
+) -> Result<Vec<WatchReport>> {
+    let mut file = load(watch_file)?;
+    let mut reports = Vec::new();
+    for watch in &mut file.watches {
+        let current = matching_ids(index, watch, glossary)?;
+        let new_ids: BTreeSet<&String> = current.difference(&watch.seen).collect();
+        let mut new = Vec::new();
+        if !new_ids.is_empty() {
+            let request = SearchRequest {
+                query: watch.query.clone(),
+                filters: watch.filters()?,
+                limit: current.len(),
+                glossary: glossary.cloned(),
+                all: true,
+                any_word: false,
+            };
+            new = search::search(index, &request)?
+                .hits
+                .into_iter()
+                .filter(|hit| new_ids.contains(&hit.id))
+                .collect();
+        }
+        reports.push(WatchReport {
+            name: watch.name.clone(),
+            query: watch.query.clone(),
+            previously_checked: watch.checked.clone(),
+            matching: current.len(),
+            new,
+        });
+        watch.seen = current;
+        watch.checked = now();
+    }
+    save(watch_file, &file)?;
+    Ok(reports)
+}
