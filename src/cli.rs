@@ -332,6 +332,11 @@ pub struct FilterArgs {
     /// Only meetings on or before this date (YYYY-MM-DD); undated records are left out.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+
+    /// Only decisions: the RESOLVED passages of minutes ("RESOLVED – That:
+    /// a) … b) …"), to find what boards decided about a subject.
+    #[arg(long)]
+    pub resolutions: bool,
 }
 
 /// Options shared by every command that reads the index.

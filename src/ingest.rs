@@ -531,6 +531,8 @@ pub struct PassageReport {
     /// First and last page, for paged formats (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<[u32; 2]>,
+    /// True for a decision (a RESOLVED block and its points).
+    pub resolution: bool,
     pub text: String,
 }
 
@@ -618,6 +620,7 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
                 item: record.items[passage.item].number.clone(),
                 lines: [passage.first_line, passage.last_line],
                 pages: (passage.first_page > 0).then_some([passage.first_page, passage.last_page]),
+                resolution: passage.resolution,
                 text: passage.text.clone(),
             })
             .collect(),

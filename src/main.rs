@@ -141,6 +141,7 @@ fn filters_of(args: &FilterArgs) -> anyhow::Result<Filters> {
             .map(|date| query::parse_date("--to date", date))
             .transpose()?,
         group: None,
+        resolutions: args.resolutions,
     })
 }
 
@@ -316,6 +317,7 @@ fn run_watch(cli: &Cli, args: &WatchArgs) -> anyhow::Result<u8> {
                 officer: filters.officer.clone(),
                 from: filters.from.clone(),
                 to: filters.to.clone(),
+                resolutions: filters.resolutions,
                 checked: String::new(),
                 seen: Default::default(),
             };

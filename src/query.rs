@@ -50,6 +50,8 @@ pub struct Filters {
     pub to: Option<Date>,
     /// Only one group of a comparison.
     pub group: Option<GroupFilter>,
+    /// Only decisions: RESOLVED passages.
+    pub resolutions: bool,
 }
 
 /// One group of a comparison, as a filter.
@@ -388,6 +390,15 @@ pub fn build(
     }
     if let Some(group) = &filters.group {
         clauses.push((Occur::Must, group_query(index, group)));
+    }
+    if filters.resolutions {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fields.resolution, 1),
+                IndexRecordOption::Basic,
+            )),
+        ));
     }
     if filters.from.is_some() || filters.to.is_some() {
         if let (Some(from), Some(to)) = (filters.from, filters.to) {

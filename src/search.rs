@@ -130,6 +130,8 @@ pub struct Hit {
     pub snippet_field: String,
     /// The whole passage.
     pub text: String,
+    /// True for a decision: a RESOLVED block and its points.
+    pub resolution: bool,
     /// Other places the same (or nearly the same) passage appears.
     pub also_in: Vec<Location>,
 }
@@ -382,6 +384,7 @@ fn hit_of(
         snippet_html: String::new(),
         snippet_field: String::new(),
         text: text(fields.body).unwrap_or_default(),
+        resolution: number(fields.resolution) == 1,
         also_in: Vec::new(),
     })
 }

@@ -5,7 +5,14 @@
 //! one-line bullet) join the blocks after them until the passage is long
 //! enough to stand alone; a block longer than the maximum is cut at line
 //! ends, then at sentence ends, then (a single endless sentence) anywhere.
+//!
+//! A decision ("RESOLVED – That: a) … b) …") is a passage of its own: the
+//! RESOLVED block and the lettered or numbered points after it, marked as a
+//! resolution so that a search can be kept to what boards decided.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -30,6 +37,21 @@ pub struct Passage {
     /// Pages of the first and last line; 0 for formats without pages.
     pub first_page: u32,
     pub last_page: u32,
+    /// True for a decision: a RESOLVED block and its points.
+    pub resolution: bool,
+}
+
+/// A block that records a decision: "RESOLVED – That …", "Resolved:".
+static RESOLVED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\W_]*(?i:resolved|it was resolved)\b").unwrap());
+/// A point of a decision: "a) …", "(ii) …", "1. …", "- …".
+static POINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-•·*]\s*)?(?:\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)]|[-•·*])\s").unwrap()
+});
+
+/// True when a block opens a decision.
+pub fn is_resolution(text: &str) -> bool {
+    RESOLVED.is_match(text)
 }
 
 /// A unit of text with its line range, before packing into passages.
@@ -48,7 +70,19 @@ pub fn split(record: &Record) -> Vec<Passage> {
     let mut passages = Vec::new();
     for (item_index, item) in record.items.iter().enumerate() {
         let mut current: Option<Passage> = None;
+        let mut in_resolution = false;
         for block in &item.blocks {
+            let joined = block.joined();
+            let opens_resolution = is_resolution(&joined);
+            if in_resolution && !opens_resolution && !POINT.is_match(&joined) {
+                // The decision ended with its last point.
+                passages.extend(current.take());
+                in_resolution = false;
+            }
+            if opens_resolution {
+                passages.extend(current.take());
+                in_resolution = true;
+            }
             for unit in units_of(block) {
                 if let Some(passage) = &current {
                     if passage.text.len() + unit.text.len() > MAX_PASSAGE_BYTES {
@@ -73,12 +107,16 @@ pub fn split(record: &Record) -> Vec<Passage> {
                             last_line: unit.last_line,
                             first_page: unit.first_page,
                             last_page: unit.last_page,
+                            resolution: in_resolution,
                         });
                     }
                 }
-                if current
-                    .as_ref()
-                    .is_some_and(|passage| passage.text.len() >= MIN_PASSAGE_BYTES)
+                // A decision keeps its points together; other text stops
+                // growing once it can stand alone.
+                if !in_resolution
+                    && current
+                        .as_ref()
+                        .is_some_and(|passage| passage.text.len() >= MIN_PASSAGE_BYTES)
                 {
                     passages.extend(current.take());
                 }

@@ -41,6 +41,9 @@ pub struct Watch {
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// Only decisions (RESOLVED passages).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolutions: bool,
     /// When the search was last checked (RFC 3339, UTC).
     pub checked: String,
     /// Ids of the passages it matched then.
@@ -140,6 +143,7 @@ impl Watch {
             from: date("--from date", &self.from)?,
             to: date("--to date", &self.to)?,
             group: None,
+            resolutions: self.resolutions,
         })
     }
 }

@@ -90,6 +90,7 @@ pub fn passage_documents(
             document.add_u64(fields.passage_no, u64::from(passage.number));
             document.add_u64(fields.line_first, u64::from(passage.first_line));
             document.add_u64(fields.line_last, u64::from(passage.last_line));
+            document.add_u64(fields.resolution, u64::from(passage.resolution));
             if passage.first_page > 0 {
                 document.add_u64(fields.page_first, u64::from(passage.first_page));
                 document.add_u64(fields.page_last, u64::from(passage.last_page));

@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever reading, extraction or splitting changes what a file
 /// yields, so that an index built by an older scrutiny is rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 6;
+pub const EXTRACTOR_VERSION: u32 = 7;
 
 /// An opened index with its field handles and analysers registered.
 #[derive(Clone)]

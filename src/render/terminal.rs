@@ -53,6 +53,9 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
             None => context.push(topic),
         }
     }
+    if hit.resolution {
+        context.push("decision".to_string());
+    }
     writeln!(out, "  {LABEL}{}{LABEL:#}", context.join(" · "))?;
     if let Some(url) = &hit.url {
         writeln!(out, "  {LABEL}published at {url}{LABEL:#}")?;

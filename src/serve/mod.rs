@@ -57,6 +57,7 @@ const SEARCH_PARAMS: &[&str] = &[
     "page",
     "all",
     "no_expand",
+    "resolutions",
 ];
 const API_SEARCH_PARAMS: &[&str] = &[
     "q",
@@ -69,6 +70,7 @@ const API_SEARCH_PARAMS: &[&str] = &[
     "limit",
     "all",
     "no_expand",
+    "resolutions",
 ];
 const COMPARE_PARAMS: &[&str] = &[
     "q",
@@ -80,6 +82,7 @@ const COMPARE_PARAMS: &[&str] = &[
     "by",
     "per",
     "no_expand",
+    "resolutions",
 ];
 const TIMELINE_PARAMS: &[&str] = &[
     "q",
@@ -89,6 +92,7 @@ const TIMELINE_PARAMS: &[&str] = &[
     "from",
     "to",
     "no_expand",
+    "resolutions",
 ];
 
 /// Serves until `shutdown` completes (the CLI passes Ctrl-C). `ready` is

@@ -78,6 +78,10 @@ fn search_form(action: &str, params: &Params, councils: &[String], extra: Markup
                     label { "Officer" input name="officer" value=(params.officer.as_deref().unwrap_or("")); }
                     label { "From" input name="from" type="date" value=(params.from.map(|date| date.to_string()).unwrap_or_default()); }
                     label { "To" input name="to" type="date" value=(params.to.map(|date| date.to_string()).unwrap_or_default()); }
+                    label class="check" {
+                        input name="resolutions" type="checkbox" value="1" checked[params.resolutions];
+                        "Only decisions (RESOLVED)"
+                    }
                     (extra)
                 }
             }
@@ -91,6 +95,7 @@ fn has_filters(params: &Params) -> bool {
         || params.officer.is_some()
         || params.from.is_some()
         || params.to.is_some()
+        || params.resolutions
 }
 
 /// The search page: form, facets, ranked passages, paging.
@@ -234,6 +239,7 @@ fn hit_card(hit: &Hit, query: &str) -> Markup {
                 " · " (hit.committee.as_deref().unwrap_or("committee unknown"))
                 " · " (hit.date.as_deref().unwrap_or("undated"))
             }
+            @if hit.resolution { p class="decision" { "Decision" } }
             p class="snippet" { (PreEscaped(&hit.snippet_html)) }
             (citation(hit))
             @if !hit.also_in.is_empty() {

@@ -42,6 +42,8 @@ pub struct Params {
     pub all: bool,
     /// Leave the glossary out.
     pub no_expand: bool,
+    /// Only decisions (RESOLVED passages).
+    pub resolutions: bool,
 }
 
 impl Params {
@@ -92,6 +94,7 @@ impl Params {
                 }
                 "all" => params.all = flag("all", &value)?,
                 "no_expand" => params.no_expand = flag("no_expand", &value)?,
+                "resolutions" => params.resolutions = flag("resolutions", &value)?,
                 _ => {}
             }
         }
@@ -114,6 +117,7 @@ impl Params {
             from: self.from,
             to: self.to,
             group: None,
+            resolutions: self.resolutions,
         }
     }
 
@@ -142,6 +146,9 @@ impl Params {
         }
         if self.no_expand {
             out.append_pair("no_expand", "1");
+        }
+        if self.resolutions {
+            out.append_pair("resolutions", "1");
         }
         out.finish()
     }
@@ -189,11 +196,13 @@ mod tests {
         "by",
         "all",
         "no_expand",
+        "resolutions",
     ];
 
     #[test]
     fn a_search_url_round_trips() {
-        let raw = "q=taxi+driver&council=Wiltshire&council=Kent&from=2015-01-01&all=1";
+        let raw =
+            "q=taxi+driver&council=Wiltshire&council=Kent&from=2015-01-01&all=1&resolutions=1";
         let params = Params::parse(Some(raw), ALL).unwrap();
         assert_eq!(params.query, "taxi driver");
         assert_eq!(params.councils, ["Wiltshire", "Kent"]);
