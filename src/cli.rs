@@ -97,6 +97,15 @@ pub enum Command {
     /// ID is the passage's identifier from `search --json` (or the web
     /// page): it stays the same while other files change.
     Show(ShowArgs),
+    /// Write search results, or the whole index, for other tools.
+    ///
+    /// `export QUERY --format csv|jsonl` writes every passage the search
+    /// matches, with every metadata field, to standard output or --out FILE.
+    /// `export --all --format opensearch|quickwit --out DIR` writes the whole
+    /// index as NDJSON chunks plus the engine's index mapping or
+    /// configuration, to load into a distributed engine; --push URL then
+    /// posts them to a running engine. Nothing is sent without --push.
+    Export(ExportArgs),
     /// Saved searches that report what is new since they were last checked.
     ///
     /// `watch add NAME QUERY [filters]` saves a search and remembers what it
@@ -236,6 +245,36 @@ pub struct CompareArgs {
 pub struct TimelineArgs {
     /// The subject, e.g. CSE; passages with any of the words match.
     pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub common: QueryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The search whose passages to export (or --all).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub query: Option<String>,
+
+    /// Export every passage in the index.
+    #[arg(long)]
+    pub all: bool,
+
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub format: crate::export::ExportFormat,
+
+    /// The file (csv, jsonl; default standard output) or folder
+    /// (opensearch, quickwit) to write.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+
+    /// After writing, post the files to this engine (an http:// address).
+    #[arg(long, value_name = "URL")]
+    pub push: Option<String>,
 
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod coverage;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod glossary;
 pub mod index;

@@ -8,9 +8,9 @@ use clap::Parser;
 
 use scrutiny::bench;
 use scrutiny::cli::{
-    BenchArgs, Cli, ColorWhen, Command, CompareArgs, CoverageArgs, EvalArgs, ExtractArgs,
-    FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs, TimelineArgs,
-    WatchAction, WatchArgs,
+    BenchArgs, Cli, ColorWhen, Command, CompareArgs, CoverageArgs, EvalArgs, ExportArgs,
+    ExtractArgs, FilterArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs,
+    TimelineArgs, WatchAction, WatchArgs,
 };
 use scrutiny::compare::{self, CompareRequest};
 use scrutiny::error::Error;
@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => run_coverage(&cli, args),
         Command::Show(args) => run_show(&cli, args),
         Command::Watch(args) => run_watch(&cli, args),
+        Command::Export(args) => run_export(&cli, args),
         Command::Synth(args) => run_synth(&cli, args),
         Command::Bench(args) => run_bench(&cli, args),
         Command::Serve(args) => run_serve(&cli, args),
@@ -294,6 +295,79 @@ fn run_bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
         render::json::write(&mut out, &report)?;
     } else {
         render::terminal::bench(&mut out, &report)?;
+    }
+    Ok(0)
+}
+
+fn run_export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<u8> {
+    use scrutiny::export::{self, ExportFormat, Row};
+
+    let engine = matches!(
+        args.format,
+        ExportFormat::Opensearch | ExportFormat::Quickwit
+    );
+    if engine && args.out.is_none() {
+        anyhow::bail!(
+            "--format opensearch and quickwit write several files: name a folder with --out DIR"
+        );
+    }
+    if args.push.is_some() && !engine {
+        anyhow::bail!(
+            "--push sends files to an engine: use it with --format opensearch or quickwit"
+        );
+    }
+    let index = open_for_query(cli, args.query.as_deref(), &args.common)?;
+    let hits = match &args.query {
+        Some(query) => {
+            let request = SearchRequest {
+                query: query.clone(),
+                filters: filters_of(&args.filters)?,
+                limit: 1,
+                glossary: glossary(cli, args.common.no_expand)?,
+                all: true,
+                any_word: false,
+            };
+            search::all_matches(&index, &request)?.hits
+        }
+        None => search::all_passages(&index)?,
+    };
+    let rows: Vec<Row> = hits.iter().map(Row::of).collect();
+    let written = |what: String| {
+        if !cli.quiet {
+            eprintln!("scrutiny: wrote {} passages {what}", rows.len());
+        }
+    };
+    match (args.format, &args.out) {
+        (ExportFormat::Csv | ExportFormat::Jsonl, None) => {
+            let out = io::stdout().lock();
+            match args.format {
+                ExportFormat::Csv => export::write_csv(out, &rows)?,
+                _ => export::write_jsonl(out, &rows)?,
+            }
+        }
+        (ExportFormat::Csv | ExportFormat::Jsonl, Some(path)) => {
+            let file = std::fs::File::create(path)
+                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
+            let out = io::BufWriter::new(file);
+            match args.format {
+                ExportFormat::Csv => export::write_csv(out, &rows)?,
+                _ => export::write_jsonl(out, &rows)?,
+            }
+            written(format!("to {}", path.display()));
+        }
+        (_, Some(dir)) => {
+            let files = export::write_engine_files(dir, args.format, &rows)
+                .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", dir.display()))?;
+            written(format!("in {} files to {}", files.len(), dir.display()));
+            if let Some(url) = &args.push {
+                for line in export::push(url, args.format, &files).map_err(anyhow::Error::msg)? {
+                    if !cli.quiet {
+                        eprintln!("scrutiny: {line}");
+                    }
+                }
+            }
+        }
+        (_, None) => unreachable!("checked above"),
     }
     Ok(0)
 }

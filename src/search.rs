@@ -567,3 +567,51 @@ pub fn citation(hit: &Hit) -> String {
     citation.push_str(&format!(" [scrutiny passage {}]", hit.id));
     citation
 }
+
+/// Every passage in the index, in file and line order.
+pub fn all_passages(index: &ScrutinyIndex) -> Result<Vec<Hit>> {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Term;
+
+    let searcher = index.searcher()?;
+    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
+    let passages = TermQuery::new(
+        Term::from_field_text(index.fields.doc_type, crate::index::schema::PASSAGE),
+        IndexRecordOption::Basic,
+    );
+    let mut hits = Vec::new();
+    for address in searcher.search(&passages, &DocSetCollector)? {
+        hits.push(hit_of(index, &searcher, address, 0.0, corpus.as_deref())?);
+    }
+    hits.sort_by(|a, b| {
+        (&a.source.key, a.source.pages, a.source.lines, &a.id).cmp(&(
+            &b.source.key,
+            b.source.pages,
+            b.source.lines,
+            &b.id,
+        ))
+    });
+    Ok(hits)
+}
+
+/// Every passage a search matches, best first, duplicates shown
+/// separately.
+pub fn all_matches(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let counted = search(
+        index,
+        &SearchRequest {
+            limit: 1,
+            ..request.clone()
+        },
+    )?;
+    search(
+        index,
+        &SearchRequest {
+            limit: counted.total.max(1),
+            all: true,
+            ..request.clone()
+        },
+    )
+}

@@ -14,6 +14,7 @@
 //! | `/passage/{id}` | a passage inside its whole agenda item |
 //! | `/compare`, `/timeline` | side-by-side columns; the per-year chart |
 //! | `/timeline.svg` | the chart alone |
+//! | `/export.csv`, `/export.jsonl` | every passage a search matches, as `scrutiny export` writes them |
 //! | `/coverage`, `/api/coverage` | what the index holds per council, and the files it could not read |
 //! | `/api/search`, `/api/compare`, `/api/timeline`, `/api/passage/{id}` | the CLI's `--json` answers |
 
@@ -131,6 +132,8 @@ fn router(app: Shared) -> Router {
         .route("/timeline", get(timeline_page))
         .route("/timeline.svg", get(timeline_svg))
         .route("/coverage", get(coverage_page))
+        .route("/export.csv", get(export_csv))
+        .route("/export.jsonl", get(export_jsonl))
         .route("/api/coverage", get(api_coverage))
         .route("/style.css", get(style))
         .route("/copy.js", get(copy_script))
@@ -504,6 +507,58 @@ async fn api_passage(State(app): State<Shared>, Path(id): Path<String>) -> Respo
     .await;
     match answer {
         Ok(found) => Json(found).into_response(),
+        Err(failure) => failure.json(),
+    }
+}
+
+async fn export_csv(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    export(app, raw, crate::export::ExportFormat::Csv).await
+}
+
+async fn export_jsonl(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    export(app, raw, crate::export::ExportFormat::Jsonl).await
+}
+
+/// Every passage a search matches, as a file to download.
+async fn export(app: Shared, raw: Option<String>, format: crate::export::ExportFormat) -> Response {
+    use crate::export::{ExportFormat, Row};
+    let answer = async {
+        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
+        require_query(&params)?;
+        blocking(move || {
+            let request = request_of(&app, &params, 1);
+            let results = search::all_matches(&app.index, &request)?;
+            let rows: Vec<Row> = results.hits.iter().map(Row::of).collect();
+            let mut out = Vec::new();
+            let written = match format {
+                ExportFormat::Csv => crate::export::write_csv(&mut out, &rows),
+                _ => crate::export::write_jsonl(&mut out, &rows),
+            };
+            written.map_err(|error| Failure::Internal(error.to_string()))?;
+            Ok(out)
+        })
+        .await
+    }
+    .await;
+    let (content_type, name) = match format {
+        crate::export::ExportFormat::Csv => (
+            "text/csv; charset=utf-8",
+            "attachment; filename=\"scrutiny.csv\"",
+        ),
+        _ => (
+            "application/x-ndjson",
+            "attachment; filename=\"scrutiny.jsonl\"",
+        ),
+    };
+    match answer {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CONTENT_DISPOSITION, name),
+            ],
+            body,
+        )
+            .into_response(),
         Err(failure) => failure.json(),
     }
 }

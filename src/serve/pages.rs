@@ -134,6 +134,13 @@ pub fn search_page(
                 @if params.from.is_some() || params.to.is_some() {
                     " The date filter leaves out records that state no meeting date."
                 }
+                @if !shown.is_empty() {
+                    " Download every match: "
+                    a href={ "/export.csv?" (params.to_query_string()) } download { "CSV" }
+                    ", "
+                    a href={ "/export.jsonl?" (params.to_query_string()) } download { "JSON lines" }
+                    "."
+                }
             }
             div class="results" {
                 (facet_panel(params, facets))
