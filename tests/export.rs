@@ -147,9 +147,12 @@ fn the_whole_index_exports_for_opensearch_and_quickwit_as_the_golden_files() {
     assert_eq!(dated["meeting_date"], "2017-09-26T00:00:00Z");
 }
 
+/// A request the stub engine received: method, path, content type, body.
+type Received = (String, String, String, Vec<u8>);
+
 /// A stub engine on loopback: answers 200 to every request and records
-/// method, path, content type and body.
-fn stub_engine() -> (String, Arc<Mutex<Vec<(String, String, String, Vec<u8>)>>>) {
+/// each one.
+fn stub_engine() -> (String, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
