@@ -52,6 +52,10 @@ pub struct Coverage {
     pub undated_records: usize,
     /// Files that could not be indexed, with the reason.
     pub failures: Vec<FailedFile>,
+    /// Paths in the corpus folder passed over, with the reason: files of
+    /// types scrutiny does not read, links to folders, unreadable folders.
+    /// Empty when the corpus folder is not at hand.
+    pub skipped: Vec<FailedFile>,
 }
 
 #[derive(Default)]
@@ -126,7 +130,36 @@ pub fn coverage(index: &ScrutinyIndex) -> Result<Coverage> {
             reason: entry.message,
         })
         .collect();
+    let mut skipped = Vec::new();
+    if let Some(corpus) = index
+        .commit_info()
+        .and_then(|info| info.corpus)
+        .filter(|corpus| corpus.is_dir())
+    {
+        let walked = crate::walk::walk(&corpus);
+        let key = |path: &std::path::Path| {
+            path.strip_prefix(&corpus)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/")
+        };
+        for error in &walked.errors {
+            skipped.push(FailedFile {
+                key: key(&error.path),
+                reason: error.reason.clone(),
+            });
+        }
+        for path in &walked.other_files {
+            skipped.push(FailedFile {
+                key: key(path),
+                reason: "not a record format scrutiny reads (.txt, .md, .pdf, .html, .docx)"
+                    .to_string(),
+            });
+        }
+        skipped.sort_by(|a, b| a.key.cmp(&b.key));
+    }
     Ok(Coverage {
+        skipped,
         records: councils.iter().map(|council| council.records).sum(),
         passages: councils.iter().map(|council| council.passages).sum(),
         undated_records: councils.iter().map(|council| council.undated_records).sum(),

@@ -213,6 +213,13 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
                 results.hits.len(),
                 results.total
             );
+            if results.undated_excluded > 0 {
+                eprintln!(
+                    "scrutiny: {} more passages match in records that state no meeting date; \
+                     the date filter leaves them out",
+                    results.undated_excluded
+                );
+            }
         }
     }
     Ok(if results.hits.is_empty() {

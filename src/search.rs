@@ -146,6 +146,9 @@ pub struct SearchResults {
     pub expansions: Vec<Expansion>,
     /// Words found nowhere in the index, matched with typos.
     pub corrections: Vec<Correction>,
+    /// With a date filter: passages that match the search but come from
+    /// records stating no meeting date, which the filter leaves out.
+    pub undated_excluded: usize,
     pub hits: Vec<Hit>,
 }
 
@@ -199,11 +202,17 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
             .collect();
         hits.push(hit);
     }
+    let undated_excluded = if request.filters.from.is_some() || request.filters.to.is_some() {
+        undated_matches(index, &searcher, request)?
+    } else {
+        0
+    };
     Ok(SearchResults {
         query: request.query.clone(),
         total,
         expansions: built.expansions,
         corrections: built.corrections,
+        undated_excluded,
         hits,
     })
 }
@@ -614,4 +623,44 @@ pub fn all_matches(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Sea
             ..request.clone()
         },
     )
+}
+
+/// How many passages from undated records match the search without its
+/// date filter.
+fn undated_matches(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<usize> {
+    use tantivy::collector::DocSetCollector;
+
+    let mut filters = request.filters.clone();
+    filters.from = None;
+    filters.to = None;
+    let built = query::build(
+        index,
+        searcher,
+        &request.query,
+        &filters,
+        QueryOptions {
+            glossary: request.glossary.as_ref(),
+            any_word: request.any_word,
+        },
+    )?;
+    let mut undated = 0;
+    for (segment_ord, doc_ids) in
+        crate::index::columns::by_segment(searcher.search(&*built.query, &DocSetCollector)?)
+    {
+        let fast = searcher.segment_reader(segment_ord).fast_fields();
+        let date: Option<tantivy::columnar::Column<tantivy::DateTime>> = fast.column_opt("date")?;
+        undated += doc_ids
+            .into_iter()
+            .filter(|doc_id| {
+                date.as_ref()
+                    .and_then(|column| column.first(*doc_id))
+                    .is_none()
+            })
+            .count();
+    }
+    Ok(undated)
 }

@@ -72,6 +72,8 @@ pub struct Walked {
     pub errors: Vec<Skipped>,
     /// Regular files whose type scrutiny does not read.
     pub n_other_files: usize,
+    /// Their paths.
+    pub other_files: Vec<PathBuf>,
 }
 
 /// Lists the record files below `root`, sorted by key so that every run sees
@@ -135,6 +137,7 @@ pub fn walk(root: &Path) -> Walked {
         }
         let Some(format) = Format::from_path(entry.path()) else {
             walked.n_other_files += 1;
+            walked.other_files.push(entry.path().to_path_buf());
             continue;
         };
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());

@@ -84,3 +84,38 @@ fn a_file_that_could_not_be_read_is_listed_under_failures() {
     assert_eq!(status, 200);
     assert_eq!(served, coverage);
 }
+
+#[test]
+fn paths_passed_over_are_listed_and_date_filters_say_what_they_leave_out() {
+    let workspace = Workspace::with_corpus();
+    std::fs::write(
+        workspace.path().join("corpus/wiltshire/photo.jpg"),
+        b"\xff\xd8",
+    )
+    .unwrap();
+    let coverage = workspace.json(&["coverage"]);
+    assert_eq!(coverage["skipped"][0]["key"], "wiltshire/photo.jpg");
+    assert!(coverage["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not a record format"));
+
+    // "sexting" matches 27 passages; one comes from a record with no date.
+    let all = workspace.json(&["search", "sexting"]);
+    let dated = workspace.json(&["search", "sexting", "--from", "2000-01-01"]);
+    assert_eq!(dated["undated_excluded"], 1);
+    assert_eq!(
+        dated["total"].as_u64().unwrap() + 1,
+        all["total"].as_u64().unwrap()
+    );
+    assert_eq!(all["undated_excluded"], 0);
+    let output = workspace
+        .scrutiny(&["search", "sexting", "--from", "2000-01-01"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 more passages match in records that state no meeting date"),
+        "{stderr}"
+    );
+}

@@ -597,6 +597,21 @@ pub fn coverage(
             writeln!(out, "  {PATH}{path}{PATH:#}: {}", failure.reason)?;
         }
     }
+    if !coverage.skipped.is_empty() {
+        writeln!(
+            out,
+            "{} path{} in the corpus passed over:",
+            coverage.skipped.len(),
+            if coverage.skipped.len() == 1 { "" } else { "s" }
+        )?;
+        for skipped in &coverage.skipped {
+            let path = match corpus {
+                Some(corpus) => corpus.join(&skipped.key).display().to_string(),
+                None => skipped.key.clone(),
+            };
+            writeln!(out, "  {PATH}{path}{PATH:#}: {}", skipped.reason)?;
+        }
+    }
     Ok(())
 }
 

@@ -131,8 +131,8 @@ pub fn search_page(
                     }
                     "."
                 }
-                @if params.from.is_some() || params.to.is_some() {
-                    " The date filter leaves out records that state no meeting date."
+                @if results.undated_excluded > 0 {
+                    " " (results.undated_excluded) " more passages match in records that state no meeting date; the date filter leaves them out."
                 }
                 @if !shown.is_empty() {
                     " Download every match: "
@@ -502,6 +502,14 @@ pub fn coverage_page(coverage: &crate::coverage::Coverage) -> Markup {
             ul class="failures" {
                 @for failure in &coverage.failures {
                     li { code { (failure.key) } ": " (failure.reason) }
+                }
+            }
+        }
+        @if !coverage.skipped.is_empty() {
+            h2 { "Paths passed over" }
+            ul class="failures" {
+                @for skipped in &coverage.skipped {
+                    li { code { (skipped.key) } ": " (skipped.reason) }
                 }
             }
         }
