@@ -1,0 +1,136 @@
+//! Property tests that feed the query parser, the metadata extractor and
+//! the format readers arbitrary input: none may panic, and what they return
+//! keeps its promises. `cargo test` runs a bounded number of cases; a longer
+//! run for RELIABILITY.md sets proptest's own variable:
+//!
+//!     PROPTEST_CASES=20000 cargo test --release --test fuzz
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use scrutiny::index::ScrutinyIndex;
+use scrutiny::ingest::{self, IndexOptions};
+use scrutiny::read;
+use scrutiny::search::{self, SearchRequest};
+use scrutiny::split::{self, MAX_PASSAGE_BYTES};
+use scrutiny::walk::Format;
+
+/// An index of the bundled corpus, built once for every query case.
+fn index() -> &'static ScrutinyIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, ScrutinyIndex)> = OnceLock::new();
+    let (_, index) = INDEX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        ingest::run(&IndexOptions {
+            corpus: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+            index: path.clone(),
+            threads: 1,
+            rebuild: true,
+            progress: false,
+        })
+        .unwrap();
+        let index = ScrutinyIndex::open(&path).unwrap();
+        (dir, index)
+    });
+    index
+}
+
+/// Query-like text: words, the query language's operators and punctuation.
+fn query_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-zA-Z]{1,12}",
+        Just("AND".to_string()),
+        Just("OR".to_string()),
+        Just("NOT".to_string()),
+        Just("\"".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        "[-+*~^:<>\\[\\]{}!/\\\\'.,;=&|]{1,3}",
+        "(council|topic|officer|committee|date|year|body|nofield):[a-z0-9*>=<-]{0,10}",
+        "[0-9]{1,4}",
+        "\\PC{1,4}",
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|pieces| pieces.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Any query either answers or is refused with a message; never a panic.
+    #[test]
+    fn any_query_answers_or_is_refused_with_a_reason(query in query_text()) {
+        match search::search(index(), &SearchRequest::new(&query, 10)) {
+            Ok(results) => {
+                prop_assert!(results.hits.len() <= 10);
+                for hit in &results.hits {
+                    let characters = hit.snippet.chars().count();
+                    for [start, end] in &hit.highlights {
+                        prop_assert!(start < end && *end <= characters, "{query:?}");
+                    }
+                }
+            }
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
+        }
+    }
+
+    /// Any text reads, extracts and splits; passages stay within an item,
+    /// within the size limit (but for one unbreakable word), in order.
+    #[test]
+    fn any_text_extracts_and_splits_within_limits(text in "(\\PC{0,80}\n{0,3}){0,40}") {
+        let Ok(read) = read::read_bytes(text.as_bytes(), Format::Text) else {
+            return Ok(());
+        };
+        let record = scrutiny::extract::extract(&read, &scrutiny::extract::Hints::default());
+        let passages = split::split(&record);
+        for passage in &passages {
+            prop_assert!(passage.item < record.items.len());
+            prop_assert!(!passage.text.is_empty());
+            let longest_word = passage.text.split_whitespace().map(str::len).max().unwrap_or(0);
+            prop_assert!(passage.text.len() <= MAX_PASSAGE_BYTES.max(longest_word) + 4);
+            prop_assert!(passage.first_line <= passage.last_line);
+        }
+    }
+
+    /// Arbitrary bytes in any format's reader: text or a reason, never a
+    /// panic.
+    #[test]
+    fn any_bytes_read_or_are_refused(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        for format in [Format::Text, Format::Markdown, Format::Html, Format::Docx] {
+            if let Err(error) = read::read_bytes(&bytes, format) {
+                prop_assert!(!error.to_string().is_empty());
+            }
+        }
+    }
+
+    /// A real Word file with bytes changed: still read or refused cleanly.
+    #[test]
+    fn a_damaged_word_file_is_read_or_refused(
+        changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20)
+    ) {
+        let seed = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/wiltshire/004_d19465a48595deaa.txt"),
+        ).unwrap();
+        let mut docx = scrutiny::convert::to_docx(&seed).unwrap();
+        for (index, byte) in changes {
+            let at = index.index(docx.len());
+            docx[at] = byte;
+        }
+        let _ = read::read_bytes(&docx, Format::Docx);
+    }
+
+    /// Deeply nested and broken HTML: read or refused, never a panic.
+    #[test]
+    fn tangled_html_is_read_or_refused(
+        tags in prop::collection::vec("(div|p|table|tr|td|li|ul|h2|script|nav|span|b)", 0..300),
+        text in "\\PC{0,40}",
+    ) {
+        let mut page = String::from("<html><body>");
+        for tag in &tags {
+            page.push_str(&format!("<{tag}>{text}"));
+        }
+        for tag in tags.iter().rev().step_by(2) {
+            page.push_str(&format!("</{tag}>"));
+        }
+        let _ = read::read_bytes(page.as_bytes(), Format::Html);
+    }
+}
