@@ -121,7 +121,7 @@ fn cpu_seconds() -> f64 {
 }
 
 /// The peak resident memory of this process in MB, from /proc.
-fn peak_rss_mb() -> f64 {
+pub fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {

@@ -66,6 +66,8 @@ pub struct IndexSummary {
     pub n_other_files: usize,
     /// True when the run committed a new state of the index.
     pub committed: bool,
+    /// The most memory the process held at once, in MB (Linux; 0 elsewhere).
+    pub peak_memory_mb: f64,
     pub rebuilt: bool,
 }
 
@@ -289,6 +291,7 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
         })?;
     summary.committed = true;
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.peak_memory_mb = crate::bench::peak_rss_mb();
     Ok(summary)
 }
 
@@ -401,7 +404,20 @@ fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::Read
             limit: read::MAX_FILE_BYTES,
         });
     }
-    Ok(std::fs::read(&file.path)?)
+    // Read at most one byte past the limit: a file that grew since the walk
+    // is refused, not read whole.
+    use std::io::Read as _;
+    let mut bytes = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
+    std::fs::File::open(&file.path)?
+        .take(read::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > read::MAX_FILE_BYTES {
+        return Err(read::ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: read::MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
 }
 
 /// The number of threads to use: `requested`, or every core for 0.

@@ -126,6 +126,14 @@ pub fn walk(root: &Path) -> Walked {
         } else if entry.file_type().is_file() {
             None
         } else {
+            if !entry.file_type().is_dir() && Format::from_path(entry.path()).is_some() {
+                // A pipe or device named like a record: reading it could
+                // block for ever.
+                walked.errors.push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason: "not a regular file (a pipe, socket or device); not read".to_string(),
+                });
+            }
             continue;
         };
         if entry

@@ -182,46 +182,6 @@ fn seeds_as_moderngov_pages_read_like_their_text() {
     );
 }
 
-/// Runs `scrutiny ARGS` in the workspace as an unprivileged user when the
-/// tests run as root, so that a file without read permission really cannot
-/// be read.
-fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::process::Output {
-    use std::os::unix::fs::PermissionsExt as _;
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|output| output.stdout.starts_with(b"0\n"));
-    if !root {
-        return workspace.scrutiny(args).output().unwrap();
-    }
-    // The binary and the workspace must be reachable by the other user.
-    let binary = workspace.path().join("scrutiny-bin");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("scrutiny"), &binary).unwrap();
-    let everyone = std::fs::Permissions::from_mode(0o777);
-    std::fs::set_permissions(workspace.path(), everyone).unwrap();
-    for entry in walkdir::WalkDir::new(workspace.path()).follow_links(false) {
-        let entry = entry.unwrap();
-        if entry.path_is_symlink() || entry.file_name() == "unreadable.txt" {
-            continue;
-        }
-        let mode = if entry.file_type().is_dir() {
-            0o777
-        } else {
-            0o755
-        };
-        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(&binary)
-        .args(args)
-        .current_dir(workspace.path())
-        .env("NO_COLOR", "1")
-        .env_remove("SCRUTINY_INDEX")
-        .output()
-        .expect("setpriv runs the binary as nobody")
-}
-
 #[cfg(unix)]
 #[test]
 fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
@@ -298,7 +258,7 @@ fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
     std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
     std::os::unix::fs::symlink("..", corpus.join("wiltshire/loop")).unwrap();
 
-    let output = scrutiny_unprivileged(&workspace, &["index"]);
+    let output = util::scrutiny_unprivileged(&workspace, &["index"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         output.status.code(),
@@ -331,7 +291,7 @@ fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
 
     let search = |query: &str| {
         let output =
-            scrutiny_unprivileged(&workspace, &["search", query, "--json", "--limit", "50"]);
+            util::scrutiny_unprivileged(&workspace, &["search", query, "--json", "--limit", "50"]);
         let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         hits(&found)
             .iter()

@@ -12,6 +12,7 @@
 //! Each line cites the line of the HTML file where its text starts, found by
 //! looking for the text's first word in the source after the previous one.
 
+use ego_tree::iter::Edge;
 use ego_tree::NodeRef;
 use scraper::{Html, Node, Selector};
 
@@ -85,8 +86,64 @@ const PARAGRAPHS: &[&str] = &[
     "article",
 ];
 
+/// The deepest element nesting a page may have. The HTML5 parser's work
+/// grows with the square of the depth (each new element checks the open
+/// ones), so a page nested a hundred thousand deep would take minutes;
+/// council pages nest a few dozen deep.
+pub const MAX_NESTING: usize = 2_000;
+
+/// Elements that never hold others, or that the parser closes by itself
+/// when the next one starts, so they do not deepen the nesting.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "!doctype", "!--",
+];
+
+/// How deep the page's tags nest, counted from the tags alone (before
+/// parsing), stopping once past `limit`.
+fn nesting_depth(source: &str, limit: usize) -> usize {
+    let bytes = source.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut position = 0;
+    while let Some(offset) = source[position..].find('<') {
+        let start = position + offset + 1;
+        position = start;
+        let closing = bytes.get(start) == Some(&b'/');
+        let name_start = start + usize::from(closing);
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|byte| !(byte.is_ascii_alphanumeric() || *byte == b'!' || *byte == b'-'))
+            .map_or(bytes.len(), |end| name_start + end);
+        if name_end == name_start {
+            continue;
+        }
+        let name = source[name_start..name_end].to_ascii_lowercase();
+        if NOT_NESTING.contains(&name.as_str()) || name.starts_with("!--") {
+            continue;
+        }
+        let self_closing = source[name_end..]
+            .find('>')
+            .is_some_and(|end| source[name_end..name_end + end].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest > limit {
+                break;
+            }
+        }
+    }
+    deepest
+}
+
 /// Reads the text of an HTML page.
 pub fn read(source: &str) -> Result<Text, ReadError> {
+    if nesting_depth(source, MAX_NESTING) > MAX_NESTING {
+        return Err(ReadError::Invalid(format!(
+            "elements nested more than {MAX_NESTING} deep; not read (a damaged or hostile page)"
+        )));
+    }
     let document = Html::parse_document(source);
     let root = CONTENT_ROOTS
         .iter()
@@ -130,41 +187,61 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
-        match node.value() {
-            Node::Text(text) => self.push_text(text),
-            Node::Element(element) => {
-                let name = element.name();
-                if SKIPPED.contains(&name) || is_banner(element) || element.attr("hidden").is_some()
-                {
-                    return;
+    /// Walks the tree in document order without recursion (ego-tree's
+    /// open/close traversal), so a page nested a hundred thousand elements
+    /// deep cannot overflow the stack.
+    fn walk(&mut self, root: NodeRef<'_, Node>) {
+        // The element whose subtree is being skipped, if any.
+        let mut skipping: Option<ego_tree::NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Text(text) => self.push_text(text),
+                        Node::Element(element) => {
+                            let name = element.name();
+                            if SKIPPED.contains(&name)
+                                || is_banner(element)
+                                || element.attr("hidden").is_some()
+                            {
+                                skipping = Some(node.id());
+                                continue;
+                            }
+                            let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                            if PARAGRAPHS.contains(&name) {
+                                self.end_paragraph();
+                            } else if heading || BLOCKS.contains(&name) {
+                                self.end_line();
+                            }
+                            match name {
+                                "br" => self.end_line(),
+                                "td" | "th" if !self.line.is_empty() => self.line.push('\t'),
+                                _ => {}
+                            }
+                            self.heading |= heading;
+                        }
+                        _ => {}
+                    }
                 }
-                let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                let paragraph = PARAGRAPHS.contains(&name);
-                let block = heading || BLOCKS.contains(&name);
-                if paragraph {
-                    self.end_paragraph();
-                } else if block {
-                    self.end_line();
-                }
-                match name {
-                    "br" => self.end_line(),
-                    "td" | "th" if !self.line.is_empty() => self.line.push('\t'),
-                    _ => {}
-                }
-                self.heading |= heading;
-                for child in node.children() {
-                    self.walk(child);
-                }
-                if paragraph {
-                    self.end_paragraph();
-                } else if block {
-                    self.end_line();
-                }
-            }
-            _ => {
-                for child in node.children() {
-                    self.walk(child);
+                Edge::Close(node) => {
+                    if let Some(skipped) = skipping {
+                        if skipped == node.id() {
+                            skipping = None;
+                        }
+                        continue;
+                    }
+                    if let Node::Element(element) = node.value() {
+                        let name = element.name();
+                        let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                        if PARAGRAPHS.contains(&name) {
+                            self.end_paragraph();
+                        } else if heading || BLOCKS.contains(&name) {
+                            self.end_line();
+                        }
+                    }
                 }
             }
         }
@@ -289,6 +366,24 @@ mod tests {
                 ""
             ]
         );
+    }
+
+    #[test]
+    fn deep_nesting_reads_without_recursion_and_hostile_depth_is_refused() {
+        let page = |depth: usize| {
+            format!(
+                "<html><body><main>{}deep text{}</main></body></html>",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            )
+        };
+        let text = read(&page(MAX_NESTING - 10)).unwrap();
+        assert!(text.lines.iter().any(|line| line.text == "deep text"));
+        let error = read(&page(100_000)).unwrap_err().to_string();
+        assert!(error.contains("nested more than 2000 deep"), "{error}");
+        // Thousands of paragraphs and list items left open are not nesting.
+        let sloppy = format!("<body>{}</body>", "<p>one<li>two<br>".repeat(5_000));
+        assert!(read(&sloppy).is_ok());
     }
 
     #[test]

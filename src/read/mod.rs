@@ -16,8 +16,10 @@ use std::path::Path;
 
 use crate::walk::Format;
 
-/// Files larger than this are refused rather than read into memory whole.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Files larger than this are refused rather than read into memory whole:
+/// no council record comes near it, and two workers each holding one stay
+/// within a few hundred megabytes.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
 
 /// One line of clean text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -200,3 +200,43 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `scrutiny ARGS` in the workspace as an unprivileged user when the
+/// tests run as root, so that a file without read permission really cannot
+/// be read.
+pub fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.starts_with(b"0\n"));
+    if !root {
+        return workspace.scrutiny(args).output().unwrap();
+    }
+    // The binary and the workspace must be reachable by the other user.
+    let binary = workspace.path().join("scrutiny-bin");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("scrutiny"), &binary).unwrap();
+    let everyone = std::fs::Permissions::from_mode(0o777);
+    std::fs::set_permissions(workspace.path(), everyone).unwrap();
+    for entry in walkdir::WalkDir::new(workspace.path()).follow_links(false) {
+        let entry = entry.unwrap();
+        if entry.path_is_symlink() || entry.file_name() == "unreadable.txt" {
+            continue;
+        }
+        let mode = if entry.file_type().is_dir() {
+            0o777
+        } else {
+            0o755
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&binary)
+        .args(args)
+        .current_dir(workspace.path())
+        .env("NO_COLOR", "1")
+        .env_remove("SCRUTINY_INDEX")
+        .output()
+        .expect("setpriv runs the binary as nobody")
+}
