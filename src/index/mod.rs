@@ -132,19 +132,27 @@ impl ScrutinyIndex {
 
     /// Takes the index's single writer. `threads` indexing threads share a
     /// memory budget of 64 MB each.
+    ///
+    /// Files a killed run wrote but never committed are removed first: a new
+    /// run replays the same operation stamps, and would otherwise fail on
+    /// finding, say, the killed run's deletion file for a segment.
     pub fn writer(&self, threads: usize) -> Result<IndexWriter> {
         let threads = threads.max(1);
-        self.index
+        let write_error = |error: TantivyError| Error::IndexWrite {
+            path: self.path.clone(),
+            reason: error.to_string(),
+        };
+        let writer = self
+            .index
             .writer_with_num_threads(threads, threads * 64 * 1024 * 1024)
             .map_err(|error| match error {
                 TantivyError::LockFailure(LockError::LockBusy, _) => {
                     Error::IndexLocked(self.path.clone())
                 }
-                other => Error::IndexWrite {
-                    path: self.path.clone(),
-                    reason: other.to_string(),
-                },
-            })
+                other => write_error(other),
+            })?;
+        writer.garbage_collect_files().wait().map_err(write_error)?;
+        Ok(writer)
     }
 
     /// What the last commit recorded, if it was made by scrutiny.
