@@ -365,12 +365,10 @@ pub const HTML_FURNITURE: &str = "Committee Management Portal";
 /// Escapes markup characters and writes non-ASCII characters as entities,
 /// named where HTML has a common name.
 fn entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for character in text.chars() {
+    let escaped = crate::snippet::escape_html(text);
+    let mut out = String::with_capacity(escaped.len());
+    for character in escaped.chars() {
         match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '£' => out.push_str("&pound;"),
             '–' => out.push_str("&ndash;"),
             '’' => out.push_str("&rsquo;"),

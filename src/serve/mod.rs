@@ -271,18 +271,48 @@ fn councils(app: &App) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn search_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let params = match Params::parse(raw.as_deref(), SEARCH_PARAMS) {
+/// A page: its parameters checked, the work done on the blocking pool, and
+/// a failure shown as a page that keeps the form filled in.
+async fn page(
+    raw: Option<String>,
+    allowed: &'static [&'static str],
+    render: impl FnOnce(Params) -> Result<Markup, Failure> + Send + 'static,
+) -> Response {
+    let params = match Params::parse(raw.as_deref(), allowed) {
         Ok(params) => params,
-        Err(bad) => {
-            return Failure::from(bad).page(&Params {
-                page: 1,
-                ..Params::default()
-            })
-        }
+        Err(bad) => return Failure::from(bad).page(&Params::default()),
     };
     let for_page = params.clone();
-    let answer = blocking(move || {
+    match blocking(move || render(params)).await {
+        Ok(markup) => html(markup),
+        Err(failure) => failure.page(&for_page),
+    }
+}
+
+/// An API call: its parameters checked (a query required where it takes
+/// parameters at all), the work done on the blocking pool, the answer or
+/// the failure as JSON.
+async fn api<T: Serialize + Send + 'static>(
+    raw: Option<String>,
+    allowed: &'static [&'static str],
+    work: impl FnOnce(Params) -> Result<T, Failure> + Send + 'static,
+) -> Response {
+    let answer = async {
+        let params = Params::parse(raw.as_deref(), allowed)?;
+        if !allowed.is_empty() {
+            require_query(&params)?;
+        }
+        blocking(move || work(params)).await
+    }
+    .await;
+    match answer {
+        Ok(value) => Json(value).into_response(),
+        Err(failure) => failure.json(),
+    }
+}
+
+async fn search_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    page(raw, SEARCH_PARAMS, move |params| {
         let councils = councils(&app);
         if params.query.is_empty() {
             return Ok(pages::search_page(&params, &councils, None));
@@ -297,32 +327,19 @@ async fn search_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Resp
             Some((&results, &facets)),
         ))
     })
-    .await;
-    match answer {
-        Ok(markup) => html(markup),
-        Err(failure) => failure.page(&for_page),
-    }
+    .await
 }
 
 async fn api_search(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let answer = async {
-        let params = Params::parse(raw.as_deref(), API_SEARCH_PARAMS)?;
-        require_query(&params)?;
-        blocking(move || {
-            let limit = params.limit.unwrap_or(10);
-            let request = request_of(&app, &params, limit * params.page);
-            let mut results = search::search(&app.index, &request)?;
-            let first = (limit * (params.page - 1)).min(results.hits.len());
-            results.hits.drain(..first);
-            Ok(results)
-        })
-        .await
-    }
-    .await;
-    match answer {
-        Ok(results) => Json(results).into_response(),
-        Err(failure) => failure.json(),
-    }
+    api(raw, API_SEARCH_PARAMS, move |params| {
+        let limit = params.limit.unwrap_or(10);
+        let request = request_of(&app, &params, limit * params.page);
+        let mut results = search::search(&app.index, &request)?;
+        let first = (limit * (params.page - 1)).min(results.hits.len());
+        results.hits.drain(..first);
+        Ok(results)
+    })
+    .await
 }
 
 fn require_query(params: &Params) -> Result<(), Failure> {
@@ -349,12 +366,7 @@ fn compare_request(app: &App, params: &Params) -> CompareRequest {
 }
 
 async fn compare_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let params = match Params::parse(raw.as_deref(), COMPARE_PARAMS) {
-        Ok(params) => params,
-        Err(bad) => return Failure::from(bad).page(&Params::default()),
-    };
-    let for_page = params.clone();
-    let answer = blocking(move || {
+    page(raw, COMPARE_PARAMS, move |params| {
         let councils = councils(&app);
         if params.query.is_empty() {
             return Ok(pages::compare_page(&params, &councils, None));
@@ -362,30 +374,17 @@ async fn compare_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Res
         let comparison = compare::compare(&app.index, &compare_request(&app, &params))?;
         Ok(pages::compare_page(&params, &councils, Some(&comparison)))
     })
-    .await;
-    match answer {
-        Ok(markup) => html(markup),
-        Err(failure) => failure.page(&for_page),
-    }
+    .await
 }
 
 async fn api_compare(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let answer = async {
-        let params = Params::parse(raw.as_deref(), COMPARE_PARAMS)?;
-        require_query(&params)?;
-        blocking(move || {
-            Ok(compare::compare(
-                &app.index,
-                &compare_request(&app, &params),
-            )?)
-        })
-        .await
-    }
-    .await;
-    match answer {
-        Ok(comparison) => Json(comparison).into_response(),
-        Err(failure) => failure.json(),
-    }
+    api(raw, COMPARE_PARAMS, move |params| {
+        Ok(compare::compare(
+            &app.index,
+            &compare_request(&app, &params),
+        )?)
+    })
+    .await
 }
 
 fn timeline_of(app: &App, params: &Params) -> Result<compare::Timeline, Failure> {
@@ -403,12 +402,7 @@ fn timeline_of(app: &App, params: &Params) -> Result<compare::Timeline, Failure>
 }
 
 async fn timeline_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let params = match Params::parse(raw.as_deref(), TIMELINE_PARAMS) {
-        Ok(params) => params,
-        Err(bad) => return Failure::from(bad).page(&Params::default()),
-    };
-    let for_page = params.clone();
-    let answer = blocking(move || {
+    page(raw, TIMELINE_PARAMS, move |params| {
         let councils = councils(&app);
         if params.query.is_empty() {
             return Ok(pages::timeline_page(&params, &councils, None));
@@ -416,11 +410,7 @@ async fn timeline_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Re
         let timeline = timeline_of(&app, &params)?;
         Ok(pages::timeline_page(&params, &councils, Some(&timeline)))
     })
-    .await;
-    match answer {
-        Ok(markup) => html(markup),
-        Err(failure) => failure.page(&for_page),
-    }
+    .await
 }
 
 async fn timeline_svg(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
@@ -437,16 +427,10 @@ async fn timeline_svg(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Res
 }
 
 async fn api_timeline(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let answer = async {
-        let params = Params::parse(raw.as_deref(), TIMELINE_PARAMS)?;
-        require_query(&params)?;
-        blocking(move || timeline_of(&app, &params)).await
-    }
-    .await;
-    match answer {
-        Ok(timeline) => Json(timeline).into_response(),
-        Err(failure) => failure.json(),
-    }
+    api(raw, TIMELINE_PARAMS, move |params| {
+        timeline_of(&app, &params)
+    })
+    .await
 }
 
 /// A passage id is the hex digest scrutiny gives it; anything else cannot
@@ -564,29 +548,19 @@ async fn export(app: Shared, raw: Option<String>, format: crate::export::ExportF
 }
 
 async fn coverage_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let params = Params {
-        page: 1,
-        ..Params::default()
-    };
-    if let Err(bad) = Params::parse(raw.as_deref(), &[]) {
-        return Failure::from(bad).page(&params);
-    }
-    match blocking(move || Ok(crate::coverage::coverage(&app.index)?)).await {
-        Ok(coverage) => html(pages::coverage_page(&coverage)),
-        Err(failure) => failure.page(&params),
-    }
+    page(raw, &[], move |_| {
+        Ok(pages::coverage_page(&crate::coverage::coverage(
+            &app.index,
+        )?))
+    })
+    .await
 }
 
 async fn api_coverage(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    let answer = async {
-        Params::parse(raw.as_deref(), &[])?;
-        blocking(move || Ok(crate::coverage::coverage(&app.index)?)).await
-    }
-    .await;
-    match answer {
-        Ok(coverage) => Json(coverage).into_response(),
-        Err(failure) => failure.json(),
-    }
+    api(raw, &[], move |_| {
+        Ok(crate::coverage::coverage(&app.index)?)
+    })
+    .await
 }
 
 async fn style() -> Response {
