@@ -17,9 +17,15 @@ Examples:
   scrutiny compare 'taxi driver licensing'     councils side by side
   scrutiny timeline CSE --council wiltshire    passages per year
   scrutiny extract corpus/wiltshire/*.txt      check what scrutiny reads from a record
+  scrutiny search sexting --resolutions        only what boards decided
+  scrutiny serve                               the same in a browser, http://127.0.0.1:7878/
+  scrutiny coverage                            what the index holds, and what it could not read
+  scrutiny watch add taxi 'taxi licensing'     then `scrutiny watch` after each index run
+  scrutiny export taxi --format csv --out taxi.csv
 
 Exit status: search 0 = passages found, 1 = none, 2 = error;
-index 0 = every file indexed, 1 = committed but some files failed, 2 = error.";
+index 0 = every file indexed, 1 = committed but some files failed or paths
+were skipped (each named), 2 = error.";
 
 /// Search local-council safeguarding committee records: minutes, agenda
 /// items, reports and panel comments, ranked by passage.
