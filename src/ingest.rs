@@ -304,7 +304,7 @@ fn index_file(
     previous: Option<&FileEntry>,
 ) -> Outcome {
     let path_term = Term::from_field_text(fields.path, &file.key);
-    let bytes = match read_file_bytes(file) {
+    let bytes = match read::read_file(&file.path, file.size) {
         Ok(bytes) => bytes,
         Err(error) => {
             return record_failure(writer, fields, file, path_term, 0, error.to_string(), 0);
@@ -395,29 +395,6 @@ fn record_failure(
         Some(&reason),
     ));
     Outcome::Failed { reason, bytes }
-}
-
-fn read_file_bytes(file: &SourceFile) -> std::result::Result<Vec<u8>, read::ReadError> {
-    if file.size > read::MAX_FILE_BYTES {
-        return Err(read::ReadError::TooLarge {
-            size: file.size,
-            limit: read::MAX_FILE_BYTES,
-        });
-    }
-    // Read at most one byte past the limit: a file that grew since the walk
-    // is refused, not read whole.
-    use std::io::Read as _;
-    let mut bytes = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
-    std::fs::File::open(&file.path)?
-        .take(read::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > read::MAX_FILE_BYTES {
-        return Err(read::ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit: read::MAX_FILE_BYTES,
-        });
-    }
-    Ok(bytes)
 }
 
 /// The number of threads to use: `requested`, or every core for 0.

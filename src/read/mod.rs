@@ -174,14 +174,30 @@ pub enum ReadError {
 /// Reads and decodes one file in its format.
 pub fn read(path: &Path, format: Format) -> Result<Text, ReadError> {
     let size = std::fs::metadata(path)?.len();
+    read_bytes(&read_file(path, size)?, format)
+}
+
+/// A file's bytes, refused when over [`MAX_FILE_BYTES`]: at once when its
+/// known `size` says so, and otherwise one byte past the limit, so a file
+/// that grew since it was listed is never read whole.
+pub fn read_file(path: &Path, size: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+
+    let too_large = |size: u64| ReadError::TooLarge {
+        size,
+        limit: MAX_FILE_BYTES,
+    };
     if size > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge {
-            size,
-            limit: MAX_FILE_BYTES,
-        });
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(path)?;
-    read_bytes(&bytes, format)
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Decodes bytes already in memory; the entry point for tests and benches.
