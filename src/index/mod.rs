@@ -8,6 +8,7 @@
 
 pub mod columns;
 pub mod document;
+pub mod memo;
 pub mod schema;
 pub mod spelling;
 

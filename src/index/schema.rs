@@ -11,6 +11,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
+use super::memo::Memoised;
 use super::spelling::SpellingVariants;
 
 /// English text: words, lower-cased, accents folded, British and American
@@ -152,14 +153,19 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
 /// index, so this runs at every open.
 pub fn register_tokenizers(index: &Index) {
     let manager = index.tokenizers();
+    // One word at a time, remembered by `Memoised`: the same tokens as
+    // running the chain on every occurrence, for a fraction of the time.
+    let english_word = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SpellingVariants)
+        .filter(Stemmer::new(Language::English))
+        .build();
     manager.register(
         ENGLISH,
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(SpellingVariants)
-            .filter(Stemmer::new(Language::English))
+            .filter(Memoised::new(english_word))
             .build(),
     );
     manager.register(
