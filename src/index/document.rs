@@ -23,11 +23,11 @@ pub fn tantivy_date(date: Date) -> DateTime {
 /// A passage's stable identifier: a hash of its file's key and its text, so
 /// it survives changes to any other file and to other passages of its own.
 pub fn passage_id(key: &str, text: &str, occurrence: usize) -> String {
-    let mut hashed = Vec::with_capacity(key.len() + text.len() + 1);
-    hashed.extend_from_slice(key.as_bytes());
-    hashed.push(0);
-    hashed.extend_from_slice(text.as_bytes());
-    let hash = xxhash_rust::xxh3::xxh3_64(&hashed);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(key.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(text.as_bytes());
+    let hash = hasher.digest();
     if occurrence == 0 {
         format!("{hash:016x}")
     } else {
@@ -43,11 +43,31 @@ pub fn passage_documents(
     record: &Record,
     passages: &[Passage],
 ) -> Vec<TantivyDocument> {
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // What every passage of the record, or of one item, repeats: made once.
+    let members: Vec<String> = record
+        .members
+        .iter()
+        .map(|member| member.display())
+        .collect();
+    let officers: Vec<(Vec<String>, String)> = record
+        .items
+        .iter()
+        .map(|item| {
+            (
+                item.officers
+                    .iter()
+                    .map(|officer| officer.display())
+                    .collect(),
+                serde_json::to_string(&item.officers).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     passages
         .iter()
         .map(|passage| {
             let item = &record.items[passage.item];
+            let (officer_names, officers_json) = &officers[passage.item];
             let mut document = TantivyDocument::default();
             let occurrence = seen.entry(passage.text.as_str()).or_insert(0);
             document.add_text(fields.doc_type, schema::PASSAGE);
@@ -76,15 +96,12 @@ pub fn passage_documents(
             if let Some(title) = &item.title {
                 document.add_text(fields.topic, title);
             }
-            for officer in &item.officers {
-                document.add_text(fields.officer, officer.display());
+            for officer in officer_names {
+                document.add_text(fields.officer, officer);
             }
-            document.add_text(
-                fields.officers_json,
-                serde_json::to_string(&item.officers).unwrap_or_default(),
-            );
-            for member in &record.members {
-                document.add_text(fields.member, member.display());
+            document.add_text(fields.officers_json, officers_json);
+            for member in &members {
+                document.add_text(fields.member, member);
             }
             document.add_text(fields.body, &passage.text);
             document.add_u64(fields.passage_no, u64::from(passage.number));
@@ -127,6 +144,23 @@ pub fn file_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passage_ids_hash_key_nul_text() {
+        let mut joined = b"council/minutes.md".to_vec();
+        joined.push(0);
+        joined.extend_from_slice(b"The committee noted the report.");
+        let hash = xxhash_rust::xxh3::xxh3_64(&joined);
+        let text = "The committee noted the report.";
+        assert_eq!(
+            passage_id("council/minutes.md", text, 0),
+            format!("{hash:016x}")
+        );
+        assert_eq!(
+            passage_id("council/minutes.md", text, 2),
+            format!("{hash:016x}-2")
+        );
+    }
 
     #[test]
     fn dates_become_midnight_utc() {

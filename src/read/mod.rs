@@ -231,6 +231,9 @@ fn read_format(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
 /// Collapses runs of spaces and no-break spaces to one space, keeps a tab
 /// (attendance lists use tabs as columns) and trims the ends.
 pub fn normalise_whitespace(text: &str) -> String {
+    if is_normal_ascii(text) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending: Option<char> = None;
     for character in text.chars() {
@@ -251,6 +254,26 @@ pub fn normalise_whitespace(text: &str) -> String {
     out
 }
 
+/// True for ASCII text that [`normalise_whitespace`] would leave as it is:
+/// single spaces between words, no tabs or control characters, no space at
+/// either end. Most lines are like that, and are copied without a second look.
+fn is_normal_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for &byte in bytes {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            0x21..=0x7e => after_space = false,
+            _ => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +282,28 @@ mod tests {
     fn whitespace_runs_collapse_but_tabs_survive() {
         assert_eq!(normalise_whitespace("  a \u{a0} b\t c  "), "a b\tc");
         assert_eq!(normalise_whitespace("\u{a0}"), "");
+    }
+
+    #[test]
+    fn lines_already_normal_are_copied_and_others_are_not() {
+        for normal in ["", "a", "Present: Cllr A Smith (Chair), B Jones", "x y z"] {
+            assert!(is_normal_ascii(normal), "{normal:?}");
+            assert_eq!(normalise_whitespace(normal), normal);
+        }
+        for (text, expected) in [
+            (" a", "a"),
+            ("a ", "a"),
+            ("a  b", "a b"),
+            ("a\tb", "a\tb"),
+            ("a \t b", "a\tb"),
+            ("a\rb", "a b"),
+            ("a\u{7f}b", "a b"),
+            ("caf\u{e9} \u{a0}bar", "caf\u{e9} bar"),
+            (" ", ""),
+        ] {
+            assert!(!is_normal_ascii(text), "{text:?}");
+            assert_eq!(normalise_whitespace(text), expected, "{text:?}");
+        }
     }
 
     #[test]
