@@ -5,6 +5,7 @@
 //! as that file; links to folders are never followed (so no loops) and,
 //! like broken links, are reported with the reason. The first folder below the corpus root names the council.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -80,6 +81,10 @@ pub struct Walked {
 /// them in the same order.
 pub fn walk(root: &Path) -> Walked {
     let mut walked = Walked::default();
+    // Sidecars seen by the walk, with their size and modification time:
+    // records find theirs here once the walk is over, with no further look
+    // at the disk for the sidecars most records do not have.
+    let mut sidecars_seen: HashMap<PathBuf, (u64, u64)> = HashMap::new();
     let entries = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -141,6 +146,16 @@ pub fn walk(root: &Path) -> Walked {
             .to_str()
             .is_some_and(crate::extract::sidecar::is_sidecar)
         {
+            let metadata = match target {
+                Some(metadata) => Ok(metadata),
+                None => entry.metadata().map_err(std::io::Error::from),
+            };
+            if let Ok(metadata) = metadata {
+                sidecars_seen.insert(
+                    entry.path().to_path_buf(),
+                    (metadata.len(), modified_nanos(&metadata)),
+                );
+            }
             continue;
         }
         let Some(format) = Format::from_path(entry.path()) else {
@@ -154,23 +169,12 @@ pub fn walk(root: &Path) -> Walked {
             .map(|component| component.as_os_str().to_string_lossy().into_owned())
             .collect();
         let council_folder = (components.len() > 1).then(|| components[0].clone());
-        let sidecars = crate::extract::sidecar::sidecars_of(entry.path(), Some(root));
         let metadata = match target {
             Some(metadata) => Ok(metadata),
             None => entry.metadata().map_err(std::io::Error::from),
         };
         let (size, modified) = match metadata {
-            Ok(metadata) => {
-                let mut size = metadata.len();
-                let mut modified = modified_nanos(&metadata);
-                for sidecar in &sidecars {
-                    if let Ok(metadata) = std::fs::metadata(sidecar) {
-                        size += metadata.len();
-                        modified = modified.max(modified_nanos(&metadata));
-                    }
-                }
-                (size, modified)
-            }
+            Ok(metadata) => (metadata.len(), modified_nanos(&metadata)),
             Err(error) => {
                 walked.errors.push(Skipped {
                     path: entry.path().to_path_buf(),
@@ -186,8 +190,19 @@ pub fn walk(root: &Path) -> Walked {
             format,
             size,
             modified,
-            sidecars,
+            sidecars: Vec::new(),
         });
+    }
+    if !sidecars_seen.is_empty() {
+        for file in &mut walked.files {
+            for candidate in crate::extract::sidecar::candidates(&file.path, Some(root)) {
+                if let Some(&(size, modified)) = sidecars_seen.get(&candidate) {
+                    file.size += size;
+                    file.modified = file.modified.max(modified);
+                    file.sidecars.push(candidate);
+                }
+            }
+        }
     }
     walked
 }

@@ -46,19 +46,20 @@ pub fn is_sidecar(name: &str) -> bool {
 /// The sidecars that apply to a record, nearest first: its own, then each
 /// folder's from its own up to `root` (or only its own folder's without one).
 pub fn sidecars_of(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
-    let mut found = Vec::new();
+    let mut found = candidates(record, root);
+    found.retain(|candidate| candidate.is_file());
+    found
+}
+
+/// Where sidecars for a record would be, nearest first, whether or not
+/// they exist.
+pub fn candidates(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
     let mut own = record.as_os_str().to_owned();
     own.push(FILE_SIDECAR_SUFFIX);
-    let own = PathBuf::from(own);
-    if own.is_file() {
-        found.push(own);
-    }
+    let mut found = vec![PathBuf::from(own)];
     let mut folder = record.parent();
     while let Some(current) = folder {
-        let candidate = current.join(FOLDER_SIDECAR);
-        if candidate.is_file() {
-            found.push(candidate);
-        }
+        found.push(current.join(FOLDER_SIDECAR));
         match root {
             Some(root) if current != root && current.starts_with(root) => folder = current.parent(),
             _ => break,
