@@ -16,7 +16,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use crate::error::{Error, Result};
 use crate::extract::Person;
 use crate::glossary::{self, Glossary};
-use crate::index::ScrutinyIndex;
+use crate::index::{document, ScrutinyIndex};
 use crate::query::{self, Correction, Expansion, Filters, QueryOptions};
 use crate::rank;
 use crate::snippet::Highlighted;
@@ -490,23 +490,34 @@ pub struct PassageInContext {
 
 /// Looks a passage up by its id, with the rest of its agenda item.
 pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContext>> {
+    use std::ops::Bound;
     use tantivy::collector::DocSetCollector;
-    use tantivy::query::TermQuery;
+    use tantivy::query::{RangeQuery, TermQuery};
     use tantivy::schema::IndexRecordOption;
     use tantivy::Term;
 
     let searcher = index.searcher()?;
     let fields = index.fields;
     let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
-    let by_id = TermQuery::new(
-        Term::from_field_text(fields.id, id),
-        IndexRecordOption::Basic,
-    );
-    let top = searcher.search(&by_id, &TopDocs::with_limit(1).order_by_score())?;
-    let Some((_, address)) = top.first() else {
+    let Some(hash) = document::hash_of_id(id) else {
         return Ok(None);
     };
-    let passage = hit_of(index, &searcher, *address, 0.0, corpus.as_deref())?;
+    let hash_term = Term::from_field_u64(fields.id_hash, hash);
+    let by_hash = RangeQuery::new(
+        Bound::Included(hash_term.clone()),
+        Bound::Included(hash_term),
+    );
+    let mut found = None;
+    for address in searcher.search(&by_hash, &DocSetCollector)? {
+        let candidate = hit_of(index, &searcher, address, 0.0, corpus.as_deref())?;
+        if candidate.id == id {
+            found = Some(candidate);
+            break;
+        }
+    }
+    let Some(passage) = found else {
+        return Ok(None);
+    };
     let same_file = TermQuery::new(
         Term::from_field_text(fields.path, &passage.source.key),
         IndexRecordOption::Basic,

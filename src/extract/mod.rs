@@ -170,6 +170,44 @@ const BOILERPLATE: &[&str] = &[
     "chair",
 ];
 
+/// `pattern`'s captures in `text`, tried only when `text` starts with one
+/// of `cues` (lower case; compared ignoring ASCII case), each a way the
+/// anchored pattern can begin. Most paragraphs match none of the line
+/// patterns, and the regex engine's capture search costs time in
+/// proportion to the paragraph even when it fails at the first character.
+/// Text that opens with non-ASCII characters always goes to the regex, whose
+/// Unicode case folding the cues do not attempt.
+fn captures<'h>(pattern: &Regex, text: &'h str, cues: &[&str]) -> Option<regex::Captures<'h>> {
+    let cued = cues.iter().any(|cue| {
+        let head = &text.as_bytes()[..text.len().min(cue.len())];
+        !head.is_ascii() || head.eq_ignore_ascii_case(cue.as_bytes())
+    });
+    if cued {
+        pattern.captures(text)
+    } else {
+        None
+    }
+}
+
+/// [`NUMBERED_HEADING`]'s captures: a heading opens with a digit or "item".
+fn captures_numbered_heading(text: &str) -> Option<regex::Captures<'_>> {
+    let first = text.chars().next()?;
+    if first.is_numeric() || !first.is_ascii() {
+        return NUMBERED_HEADING.captures(text);
+    }
+    captures(&NUMBERED_HEADING, text, &["item"])
+}
+
+/// A line of page furniture ("Supporting documents:", "Chairman").
+fn is_boilerplate(text: &str) -> bool {
+    // The longest entry, with room for trailing asterisks; longer text is
+    // never furniture, and is not worth lower-casing to find out.
+    if text.len() > 64 {
+        return false;
+    }
+    BOILERPLATE.contains(&text.to_lowercase().trim_end_matches('*'))
+}
+
 /// Extracts a [`Record`] from a record's text.
 pub fn extract(text: &Text, hints: &Hints) -> Record {
     let blocks = text.blocks();
@@ -195,7 +233,7 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
                 }
             }
             break;
-        } else if let Some(captures) = COMMENTS.captures(&joined) {
+        } else if let Some(captures) = captures(&COMMENTS, &joined, &["comments "]) {
             record.kind = RecordKind::Comments;
             record.committee = Some(captures[1].trim().to_string());
             single_title = Some(clean_title(&joined));
@@ -219,7 +257,6 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
             continue;
         }
         let joined = block.joined();
-        let lowered = joined.to_lowercase();
         let in_preamble = items.len() == 1 && !single_item && items[0].blocks.is_empty();
 
         if expect_attendance {
@@ -231,10 +268,10 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
                 continue;
             }
         }
-        if BOILERPLATE.contains(&lowered.trim_end_matches('*')) {
+        if is_boilerplate(&joined) {
             continue;
         }
-        if let Some(captures) = MEETING.captures(&joined) {
+        if let Some(captures) = captures(&MEETING, &joined, &["meeting:"]) {
             if record.date.is_none() {
                 record.date = date::find_date(&captures[1]).map(|(date, _)| date);
             }
@@ -247,13 +284,13 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
             continue;
         }
         if in_preamble && record.date.is_none() {
-            if let Some(captures) = MINUTES.captures(&joined) {
+            if let Some(captures) = captures(&MINUTES, &joined, &["minutes of "]) {
                 record.kind = RecordKind::Minutes;
                 record.committee = Some(captures[1].trim().to_string());
                 record.date = date::find_date(&captures[2]).map(|(date, _)| date);
                 continue;
             }
-            if let Some(captures) = DATE_LABEL.captures(&joined) {
+            if let Some(captures) = captures(&DATE_LABEL, &joined, &["date", "meeting date"]) {
                 if let Some((date, _)) = date::find_date(&captures[1]) {
                     record.date = Some(date);
                     continue;
@@ -261,7 +298,7 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
             }
         }
         if in_preamble {
-            if let Some(captures) = PRESENT.captures(&joined) {
+            if let Some(captures) = captures(&PRESENT, &joined, &["present", "members present"]) {
                 record
                     .members
                     .extend(people::parse_people_list(&captures[1]));
@@ -271,25 +308,29 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
                 expect_attendance = true;
                 continue;
             }
-            if let Some(captures) = ALSO_ATTENDING.captures(&joined) {
+            if let Some(captures) = captures(&ALSO_ATTENDING, &joined, &["also "]) {
                 record
                     .also_attending
                     .extend(people::parse_people_list(&captures[1]));
                 continue;
             }
-            if let Some(captures) = APOLOGIES.captures(&joined) {
+            if let Some(captures) = captures(&APOLOGIES, &joined, &["apologies"]) {
                 record
                     .apologies
                     .extend(people::parse_people_list(&captures[1]));
                 continue;
             }
         }
-        if let Some(captures) = OFFICERS_BRACKET.captures(&joined) {
+        if let Some(captures) = captures(&OFFICERS_BRACKET, &joined, &["["]) {
             let officers = people::parse_people_list(&captures[1]);
             items.last_mut().unwrap().officers.extend(officers);
             continue;
         }
-        if let Some(captures) = OFFICER_LINE.captures(&joined) {
+        if let Some(captures) = captures(
+            &OFFICER_LINE,
+            &joined,
+            &["lead ", "contact ", "report ", "presenting ", "officer"],
+        ) {
             if let Some(officer) = people::parse_person(&captures[1]) {
                 items.last_mut().unwrap().officers.push(officer);
                 continue;
@@ -371,7 +412,7 @@ fn numbered_heading(block: &Block, markdown: bool) -> Option<(String, String)> {
         return None;
     }
     let joined = block.joined();
-    let captures = NUMBERED_HEADING.captures(&joined)?;
+    let captures = captures_numbered_heading(&joined)?;
     let title = clean_title(&captures[2]);
     let qualifies = if markdown {
         block.is_heading()

@@ -20,19 +20,41 @@ pub fn tantivy_date(date: Date) -> DateTime {
     DateTime::from_timestamp_secs(date_seconds(date))
 }
 
-/// A passage's stable identifier: a hash of its file's key and its text, so
-/// it survives changes to any other file and to other passages of its own.
-pub fn passage_id(key: &str, text: &str, occurrence: usize) -> String {
+/// The hash at the head of a passage's identifier: of its file's key and
+/// its text, so it survives changes to any other file and to other passages
+/// of its own.
+pub fn passage_hash(key: &str, text: &str) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(key.as_bytes());
     hasher.update(&[0]);
     hasher.update(text.as_bytes());
-    let hash = hasher.digest();
+    hasher.digest()
+}
+
+/// A passage's stable identifier: its hash in hex, then `-n` for the n-th
+/// repeat of the same text in one file.
+pub fn passage_id(key: &str, text: &str, occurrence: usize) -> String {
+    id_of(passage_hash(key, text), occurrence)
+}
+
+fn id_of(hash: u64, occurrence: usize) -> String {
     if occurrence == 0 {
         format!("{hash:016x}")
     } else {
         format!("{hash:016x}-{occurrence}")
     }
+}
+
+/// The hash an identifier starts with, if it is one scrutiny could make.
+pub fn hash_of_id(id: &str) -> Option<u64> {
+    let (hash, occurrence) = match id.split_once('-') {
+        Some((hash, occurrence)) => (hash, Some(occurrence)),
+        None => (id, None),
+    };
+    if hash.len() != 16 || occurrence.is_some_and(|n| n.parse::<usize>().is_err()) {
+        return None;
+    }
+    u64::from_str_radix(hash, 16).ok()
 }
 
 /// One document per passage, carrying its record's and item's metadata.
@@ -71,7 +93,9 @@ pub fn passage_documents(
             let mut document = TantivyDocument::default();
             let occurrence = seen.entry(passage.text.as_str()).or_insert(0);
             document.add_text(fields.doc_type, schema::PASSAGE);
-            document.add_text(fields.id, passage_id(key, &passage.text, *occurrence));
+            let hash = passage_hash(key, &passage.text);
+            document.add_text(fields.id, id_of(hash, *occurrence));
+            document.add_u64(fields.id_hash, hash);
             *occurrence += 1;
             document.add_text(fields.path, key);
             document.add_u64(fields.content_hash, content_hash);
@@ -160,6 +184,22 @@ mod tests {
             passage_id("council/minutes.md", text, 2),
             format!("{hash:016x}-2")
         );
+    }
+
+    #[test]
+    fn identifiers_give_back_their_hash() {
+        let hash = passage_hash("a/b.md", "text");
+        assert_eq!(hash_of_id(&passage_id("a/b.md", "text", 0)), Some(hash));
+        assert_eq!(hash_of_id(&passage_id("a/b.md", "text", 3)), Some(hash));
+        for bad in [
+            "",
+            "xyz",
+            "0123456789abcdef-",
+            "0123456789abcdef-x",
+            "0123456789abcde",
+        ] {
+            assert_eq!(hash_of_id(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub const FILE: &str = "file";
 pub struct Fields {
     pub doc_type: Field,
     pub id: Field,
+    pub id_hash: Field,
     pub path: Field,
     pub file_key: Field,
     pub council: Field,
@@ -79,7 +80,10 @@ pub fn build() -> (Schema, Fields) {
     let keyword = text_field(KEYWORD, false) | STORED;
     let fields = Fields {
         doc_type: builder.add_text_field("doc_type", STRING),
-        id: builder.add_text_field("id", STRING | STORED),
+        // Shown, not searched: a passage is found by its identifier's hash,
+        // a column read only when someone asks for one passage.
+        id: builder.add_text_field("id", STORED),
+        id_hash: builder.add_u64_field("id_hash", FAST),
         path: builder.add_text_field("path", STRING | STORED | FAST),
         file_key: builder.add_text_field("file_key", STRING),
         council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
@@ -120,6 +124,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         doc_type: field("doc_type")?,
         id: field("id")?,
+        id_hash: field("id_hash")?,
         path: field("path")?,
         file_key: field("file_key")?,
         council: field("council")?,

@@ -231,7 +231,7 @@ fn read_format(bytes: &[u8], format: Format) -> Result<Text, ReadError> {
 /// Collapses runs of spaces and no-break spaces to one space, keeps a tab
 /// (attendance lists use tabs as columns) and trims the ends.
 pub fn normalise_whitespace(text: &str) -> String {
-    if is_normal_ascii(text) {
+    if is_normal(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
@@ -254,24 +254,28 @@ pub fn normalise_whitespace(text: &str) -> String {
     out
 }
 
-/// True for ASCII text that [`normalise_whitespace`] would leave as it is:
-/// single spaces between words, no tabs or control characters, no space at
-/// either end. Most lines are like that, and are copied without a second look.
-fn is_normal_ascii(text: &str) -> bool {
+/// True for text that [`normalise_whitespace`] would leave as it is: single
+/// spaces between words, no tabs, control characters or other spaces, no
+/// space at either end. Most lines are like that, and are copied without a
+/// second look.
+fn is_normal(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;
     }
-    let mut after_space = false;
-    for &byte in bytes {
-        match byte {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            0x21..=0x7e => after_space = false,
-            _ => return false,
-        }
+    if memchr::memmem::find(bytes, b"  ").is_some() {
+        return false;
     }
-    true
+    // Printable ASCII and spaces: a loop without early exits, which the
+    // compiler turns into vector instructions.
+    let printable = bytes
+        .iter()
+        .fold(true, |all, &byte| all & (0x20..0x7f).contains(&byte));
+    printable
+        || text.chars().all(|character| {
+            character == ' '
+                || !(character.is_whitespace() || character == '\u{200b}' || character.is_control())
+        })
 }
 
 #[cfg(test)]
@@ -286,8 +290,14 @@ mod tests {
 
     #[test]
     fn lines_already_normal_are_copied_and_others_are_not() {
-        for normal in ["", "a", "Present: Cllr A Smith (Chair), B Jones", "x y z"] {
-            assert!(is_normal_ascii(normal), "{normal:?}");
+        for normal in [
+            "",
+            "a",
+            "Present: Cllr A Smith (Chair), B Jones",
+            "x y z",
+            "£5 – caf\u{e9}",
+        ] {
+            assert!(is_normal(normal), "{normal:?}");
             assert_eq!(normalise_whitespace(normal), normal);
         }
         for (text, expected) in [
@@ -299,9 +309,13 @@ mod tests {
             ("a\rb", "a b"),
             ("a\u{7f}b", "a b"),
             ("caf\u{e9} \u{a0}bar", "caf\u{e9} bar"),
+            ("a\u{a0}b", "a b"),
+            ("a\u{200b}b", "a b"),
+            ("a\u{2003}\u{2003}b", "a b"),
+            ("a\u{85}b", "a b"),
             (" ", ""),
         ] {
-            assert!(!is_normal_ascii(text), "{text:?}");
+            assert!(!is_normal(text), "{text:?}");
             assert_eq!(normalise_whitespace(text), expected, "{text:?}");
         }
     }
