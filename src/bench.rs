@@ -48,11 +48,30 @@ pub struct StageSeconds {
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexRun {
     pub threads: usize,
+    /// True when the run was held to one CPU core (one-thread runs on
+    /// Linux), so that its reading thread and tantivy's indexing thread
+    /// could not share two.
+    pub one_core: bool,
     pub wall_seconds: f64,
     pub cpu_seconds: f64,
     pub mb_per_second: f64,
     pub records_per_second: f64,
     pub passages_per_second: f64,
+    /// The most memory the process held during this run, in MB.
+    pub peak_rss_mb: f64,
+}
+
+/// How fast this machine can go at all on the corpus: the distance between
+/// these and the index runs is what indexing itself costs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ceiling {
+    pub threads: usize,
+    /// Reading every file (from the page cache, after the runs above).
+    pub read_mb_per_second: f64,
+    /// Reading, splitting into words, lower-casing and counting each
+    /// distinct word, on every thread: the least an indexer must do.
+    pub tokenise_mb_per_second: f64,
+    pub distinct_terms: usize,
 }
 
 /// Latency of one kind of query, in milliseconds.
@@ -90,11 +109,12 @@ pub struct BenchReport {
     pub runs: Vec<IndexRun>,
     /// Wall time with one thread over wall time with all.
     pub thread_speedup: f64,
-    /// The most memory this process held at once (VmHWM), in MB.
+    /// The most memory any index run held (VmHWM), in MB.
     pub peak_rss_mb: f64,
     pub index_megabytes: f64,
     /// Index size over corpus size.
     pub index_ratio: f64,
+    pub ceiling: Ceiling,
     pub queries: Vec<QueryLatency>,
     /// Pages and API calls over loopback HTTP.
     pub pages: Vec<PageLatency>,
@@ -118,6 +138,112 @@ fn cpu_seconds() -> f64 {
     // utime, stime, cutime and cstime are fields 14 to 17 of the whole line:
     // 11 to 14 here.
     (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100.0
+}
+
+/// Starts the peak-memory count afresh (Linux's `clear_refs`), so that the
+/// next reading of [`peak_rss_mb`] covers only what follows.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Runs `work` with this thread, and every thread it starts, held to one
+/// CPU core; false beside the result when that could not be done.
+#[cfg(target_os = "linux")]
+fn on_one_core<T>(work: impl FnOnce() -> T) -> (T, bool) {
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: cpu_set_t is plain data, for which all zeroes is the empty
+    // set; the calls get its true size and act on this thread only (pid 0).
+    let (saved, pinned) = unsafe {
+        let mut saved: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, size, &mut saved) != 0 {
+            return (work(), false);
+        }
+        let Some(first) = (0..libc::CPU_SETSIZE as usize).find(|&cpu| libc::CPU_ISSET(cpu, &saved))
+        else {
+            return (work(), false);
+        };
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(first, &mut one);
+        (saved, libc::sched_setaffinity(0, size, &one) == 0)
+    };
+    let result = work();
+    if pinned {
+        // SAFETY: as above; `saved` is the set this thread had before.
+        unsafe {
+            libc::sched_setaffinity(0, size, &saved);
+        }
+    }
+    (result, pinned)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn on_one_core<T>(work: impl FnOnce() -> T) -> (T, bool) {
+    (work(), false)
+}
+
+/// Reads every file, then reads and tokenises every file, on `threads`
+/// threads, keeping nothing but the word counts.
+fn ceiling(files: &[walk::SourceFile], threads: usize) -> Result<Ceiling> {
+    use rayon::prelude::*;
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer, TokenStream};
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|error| Error::InvalidArgument {
+            what: "threads",
+            value: threads.to_string(),
+            reason: error.to_string(),
+        })?;
+    pool.install(|| {
+        let started = Instant::now();
+        let bytes: usize = files
+            .par_iter()
+            .map(|file| std::fs::read(&file.path).map_or(0, |bytes| bytes.len()))
+            .sum();
+        let read_seconds = started.elapsed().as_secs_f64().max(1e-9);
+        let started = Instant::now();
+        let analyser = || {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(LowerCaser)
+                .build()
+        };
+        let counts = files
+            .par_iter()
+            .fold(
+                || (analyser(), rustc_hash::FxHashMap::<String, u64>::default()),
+                |(mut analyser, mut counts), file| {
+                    let bytes = std::fs::read(&file.path).unwrap_or_default();
+                    let text = String::from_utf8_lossy(&bytes);
+                    let mut stream = analyser.token_stream(&text);
+                    while stream.advance() {
+                        let word = &stream.token().text;
+                        match counts.get_mut(word.as_str()) {
+                            Some(count) => *count += 1,
+                            None => {
+                                counts.insert(word.clone(), 1);
+                            }
+                        }
+                    }
+                    drop(stream);
+                    (analyser, counts)
+                },
+            )
+            .map(|(_, counts)| counts)
+            .reduce(rustc_hash::FxHashMap::default, |mut all, part| {
+                for (word, count) in part {
+                    *all.entry(word).or_default() += count;
+                }
+                all
+            });
+        let tokenise_seconds = started.elapsed().as_secs_f64().max(1e-9);
+        Ok(Ceiling {
+            threads,
+            read_mb_per_second: bytes as f64 / 1e6 / read_seconds,
+            tokenise_mb_per_second: bytes as f64 / 1e6 / tokenise_seconds,
+            distinct_terms: counts.len(),
+        })
+    })
 }
 
 /// The peak resident memory of this process in MB, from /proc.
@@ -149,42 +275,36 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     if !corpus.is_dir() {
         return Err(Error::CorpusMissing(corpus.clone()));
     }
-    // Stages one at a time, on one thread.
+    // Stages one at a time, on one thread, file by file: each stage's time
+    // is summed over the files, and nothing is kept.
     let started = Instant::now();
     let walked = walk::walk(corpus);
     if walked.files.is_empty() {
         return Err(Error::CorpusEmpty(corpus.clone()));
     }
-    let mut texts = Vec::with_capacity(walked.files.len());
+    let mut walk_and_read = started.elapsed().as_secs_f64();
+    let (mut extract_seconds, mut split_seconds) = (0.0, 0.0);
     let mut bytes = 0u64;
+    let mut passages = 0usize;
     for file in &walked.files {
-        if let Ok(text) = read::read(&file.path, file.format) {
-            bytes += file.size;
-            texts.push((text, file.council_folder.clone()));
-        }
+        let started = Instant::now();
+        let Ok(text) = read::read(&file.path, file.format) else {
+            continue;
+        };
+        bytes += file.size;
+        let read_done = Instant::now();
+        let record = extract::extract(
+            &text,
+            &Hints {
+                council_folder: file.council_folder.clone(),
+            },
+        );
+        let extract_done = Instant::now();
+        passages += split::split(&record).len();
+        walk_and_read += (read_done - started).as_secs_f64();
+        extract_seconds += (extract_done - read_done).as_secs_f64();
+        split_seconds += extract_done.elapsed().as_secs_f64();
     }
-    let walk_and_read = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let records: Vec<extract::Record> = texts
-        .iter()
-        .map(|(text, folder)| {
-            extract::extract(
-                text,
-                &Hints {
-                    council_folder: folder.clone(),
-                },
-            )
-        })
-        .collect();
-    let extract_seconds = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let passages: usize = records
-        .iter()
-        .map(|record| split::split(record).len())
-        .sum();
-    let split_seconds = started.elapsed().as_secs_f64();
-    drop(records);
-    drop(texts);
 
     let scratch = tempfile::tempdir().map_err(|error| Error::IndexWrite {
         path: std::env::temp_dir(),
@@ -199,18 +319,27 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     let mut last_index = PathBuf::new();
     for threads in thread_counts {
         let index = scratch.path().join(format!("index-{threads}"));
-        let cpu_before = cpu_seconds();
-        let started = Instant::now();
-        let summary = ingest::run(&IndexOptions {
+        let options = IndexOptions {
             corpus: corpus.clone(),
             index: index.clone(),
             threads,
             rebuild: true,
             progress: false,
-        })?;
+        };
+        reset_peak_rss();
+        let cpu_before = cpu_seconds();
+        let started = Instant::now();
+        let (summary, one_core) = if threads == 1 {
+            on_one_core(|| ingest::run(&options))
+        } else {
+            (ingest::run(&options), false)
+        };
+        let summary = summary?;
         let wall = started.elapsed().as_secs_f64().max(1e-9);
         runs.push(IndexRun {
             threads,
+            one_core,
+            peak_rss_mb: peak_rss_mb(),
             wall_seconds: wall,
             cpu_seconds: cpu_seconds() - cpu_before,
             mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
@@ -228,6 +357,8 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     };
     let thread_speedup = one_thread / runs.last().map_or(one_thread, |run| run.wall_seconds);
     let index_bytes = folder_bytes(&last_index);
+    let peak_rss_mb = runs.iter().map(|run| run.peak_rss_mb).fold(0.0, f64::max);
+    let ceiling = ceiling(&walked.files, all_threads)?;
     let queries = query_latencies(&last_index, options.repeat.max(1))?;
     let pages = page_latencies(&last_index, options.repeat.max(1))?;
     Ok(BenchReport {
@@ -238,13 +369,14 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
         stages,
         runs,
         thread_speedup,
-        peak_rss_mb: peak_rss_mb(),
+        peak_rss_mb,
         index_megabytes: index_bytes as f64 / 1e6,
         index_ratio: if bytes > 0 {
             index_bytes as f64 / bytes as f64
         } else {
             0.0
         },
+        ceiling,
         queries,
         pages,
     })

@@ -21,6 +21,13 @@ fn bench_json_has_every_figure() {
     }
     let runs = report["runs"].as_array().unwrap();
     assert_eq!(runs[0]["threads"], 1);
+    assert!(runs[0]["one_core"].is_boolean());
+    let ceiling = &report["ceiling"];
+    assert!(ceiling["threads"].as_u64().unwrap() >= 1);
+    for figure in ["read_mb_per_second", "tokenise_mb_per_second"] {
+        assert!(ceiling[figure].as_f64().unwrap() > 0.0, "{figure}");
+    }
+    assert!(ceiling["distinct_terms"].as_u64().unwrap() > 100);
     for run in runs {
         for figure in [
             "wall_seconds",
@@ -28,6 +35,7 @@ fn bench_json_has_every_figure() {
             "mb_per_second",
             "records_per_second",
             "passages_per_second",
+            "peak_rss_mb",
         ] {
             assert!(run[figure].as_f64().unwrap() >= 0.0, "{figure}");
         }

@@ -486,20 +486,31 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
     for run in &report.runs {
         writeln!(
             out,
-            "index, {} thread{}: {:.2} s wall, {:.2} s CPU · {:.1} MB/s · {:.0} records/s · {:.0} passages/s",
+            "index, {} thread{}{}: {:.2} s wall, {:.2} s CPU · {:.1} MB/s · {:.0} records/s · {:.0} passages/s · peak {:.0} MB",
             run.threads,
             if run.threads == 1 { "" } else { "s" },
+            if run.one_core { " on one core" } else { "" },
             run.wall_seconds,
             run.cpu_seconds,
             run.mb_per_second,
             run.records_per_second,
-            run.passages_per_second
+            run.passages_per_second,
+            run.peak_rss_mb
         )?;
     }
     writeln!(
         out,
         "thread speed-up {:.2}× · peak memory {:.0} MB · index {:.1} MB ({:.2}× the corpus)",
         report.thread_speedup, report.peak_rss_mb, report.index_megabytes, report.index_ratio
+    )?;
+    let ceiling = &report.ceiling;
+    writeln!(
+        out,
+        "ceiling, {} threads: reading files {:.0} MB/s · reading + tokenising + counting {:.0} MB/s ({} distinct words)",
+        ceiling.threads,
+        ceiling.read_mb_per_second,
+        ceiling.tokenise_mb_per_second,
+        ceiling.distinct_terms
     )?;
     writeln!(
         out,
