@@ -3,7 +3,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
@@ -74,22 +74,35 @@ fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
     )
 }
 
+/// A field matched whole, as a filter, never ranked by length: no
+/// fieldnorms (one byte per document per field saved, and the work of
+/// recording them). Each value is one token, so scores are the same.
+fn keyword_field(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
 /// Builds the schema and its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let keyword = text_field(KEYWORD, false) | STORED;
+    let keyword = keyword_field(KEYWORD) | STORED;
+    let string = keyword_field("raw");
     let fields = Fields {
-        doc_type: builder.add_text_field("doc_type", STRING),
+        doc_type: builder.add_text_field("doc_type", string.clone()),
         // Shown, not searched: a passage is found by its identifier's hash,
         // a column read only when someone asks for one passage.
         id: builder.add_text_field("id", STORED),
         id_hash: builder.add_u64_field("id_hash", FAST),
-        path: builder.add_text_field("path", STRING | STORED | FAST),
-        file_key: builder.add_text_field("file_key", STRING),
+        path: builder.add_text_field("path", string.clone() | STORED | FAST),
+        file_key: builder.add_text_field("file_key", string.clone()),
         council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
         committee: builder.add_text_field("committee", text_field(ENGLISH, true) | STORED),
         committee_key: builder
-            .add_text_field("committee_key", text_field(KEYWORD, false).set_fast("raw")),
+            .add_text_field("committee_key", keyword_field(KEYWORD).set_fast("raw")),
         date: builder.add_date_field(
             "date",
             DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
@@ -112,7 +125,7 @@ pub fn build() -> (Schema, Fields) {
         content_hash: builder.add_u64_field("content_hash", STORED | FAST),
         size: builder.add_u64_field("size", STORED | FAST),
         modified: builder.add_u64_field("modified", STORED | FAST),
-        status: builder.add_text_field("status", STRING | STORED | FAST),
+        status: builder.add_text_field("status", string | STORED | FAST),
         message: builder.add_text_field("message", STORED),
     };
     (builder.build(), fields)
