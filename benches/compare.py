@@ -72,17 +72,27 @@ rows = db.execute("select id, snippet(passages, 5, '[', ']', '...', 20) from pas
 """
 
 
+RUNS = int(os.environ.get("SCRUTINY_COMPARE_RUNS", "3"))
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
 def main():
     corpus, scrutiny = sys.argv[1], sys.argv[2]
     threads = os.cpu_count()
     work = tempfile.mkdtemp(prefix="scrutiny-compare-")
     try:
         corpus_mb = folder_mb(corpus)
-        rows = {}
-
         index = os.path.join(work, "scrutiny")
-        seconds, memory = run([scrutiny, "index", corpus, "--index", index, "--rebuild", "-q"])
-        rows["scrutiny"] = [seconds, memory, folder_mb(index)]
+        tantivy_dir = os.path.join(work, "tantivy")
+        database = os.path.join(work, "fts5.db")
+
+        def build_scrutiny():
+            return run([scrutiny, "index", corpus, "--index", index, "--rebuild", "-q"])
+
+        first = build_scrutiny()
 
         passages = os.path.join(work, "passages.jsonl")
         started = time.perf_counter()
@@ -94,29 +104,45 @@ def main():
         text_mb = sum(len((json.loads(line)["text"] or "").encode()) for line in open(passages)) / 1e6
 
         # tantivy-cli: the same fields, from its own JSON documents.
-        tantivy_dir = os.path.join(work, "tantivy")
-        os.makedirs(tantivy_dir)
         schema = [{"name": name, "type": "text", "options": {
             "indexing": {"record": record, "fieldnorms": True, "tokenizer": tokenizer},
             "stored": name in ("id", "text"), "fast": False}} for name, tokenizer, record in TANTIVY_FIELDS]
-        with open(os.path.join(tantivy_dir, "meta.json"), "w") as meta:
-            json.dump({"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384},
-                       "segments": [], "schema": schema, "opstamp": 0}, meta)
         documents = os.path.join(work, "tantivy.jsonl")
         with open(passages) as source, open(documents, "w") as out:
             for line in source:
                 row = json.loads(line)
                 out.write(json.dumps({name: row[name] or "" for name, _, _ in TANTIVY_FIELDS}) + "\n")
-        with open(documents) as feed:
-            seconds, memory = run(["tantivy", "index", "-i", tantivy_dir, "-t", str(threads)], stdin=feed)
-        rows["tantivy-cli"] = [seconds, memory, folder_mb(tantivy_dir)]
 
-        database = os.path.join(work, "fts5.db")
-        seconds, memory = run([sys.executable, "-c", SQLITE_LOAD, database, passages])
-        rows["SQLite FTS5"] = [seconds, memory, os.path.getsize(database) / 1e6]
+        def build_tantivy():
+            shutil.rmtree(tantivy_dir, ignore_errors=True)
+            os.makedirs(tantivy_dir)
+            with open(os.path.join(tantivy_dir, "meta.json"), "w") as meta:
+                json.dump({"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384},
+                           "segments": [], "schema": schema, "opstamp": 0}, meta)
+            with open(documents) as feed:
+                return run(["tantivy", "index", "-i", tantivy_dir, "-t", str(threads)], stdin=feed)
+
+        def build_fts5():
+            if os.path.exists(database):
+                os.remove(database)
+            return run([sys.executable, "-c", SQLITE_LOAD, database, passages])
+
+        # Each tool builds its index RUNS times, the tools taking turns, so
+        # that a slow moment of a shared machine falls on all of them.
+        timings = {"scrutiny": [first], "tantivy-cli": [], "SQLite FTS5": []}
+        for run_number in range(RUNS):
+            if run_number > 0:
+                timings["scrutiny"].append(build_scrutiny())
+            timings["tantivy-cli"].append(build_tantivy())
+            timings["SQLite FTS5"].append(build_fts5())
+        sizes = {"scrutiny": folder_mb(index), "tantivy-cli": folder_mb(tantivy_dir),
+                 "SQLite FTS5": os.path.getsize(database) / 1e6}
+        rows = {tool: [median([seconds for seconds, _ in runs]), max(memory for _, memory in runs), sizes[tool]]
+                for tool, runs in timings.items()}
 
         print(f"corpus {corpus}: {corpus_mb:.1f} MB of files, {count} passages, {text_mb:.1f} MB of passage text; "
-              f"{threads} threads; export to JSON lines {export_seconds:.1f} s (not counted)\n")
+              f"{threads} threads; export to JSON lines {export_seconds:.1f} s (not counted); "
+              f"index times are the median of {RUNS} runs each, the tools taking turns\n")
         print("| tool | index wall | MB/s (corpus) | peak memory | index size | scrutiny's speed ÷ this tool's |")
         print("|---|---|---|---|---|---|")
         for tool, (seconds, memory, size) in rows.items():
