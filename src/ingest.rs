@@ -347,8 +347,7 @@ fn index_file(
     };
     let passages = split::split(&record);
     writer.delete_term(path_term);
-    let mut documents =
-        document::passage_documents(fields, &file.key, content_hash, &record, &passages);
+    let mut documents = document::passage_documents(fields, &file.key, &record, &passages);
     documents.push(document::file_document(fields, file, content_hash, None));
     for document in documents {
         if let Err(error) = writer.add_document(document) {

@@ -61,7 +61,6 @@ pub fn hash_of_id(id: &str) -> Option<u64> {
 pub fn passage_documents(
     fields: &Fields,
     key: &str,
-    content_hash: u64,
     record: &Record,
     passages: &[Passage],
 ) -> Vec<TantivyDocument> {
@@ -98,7 +97,6 @@ pub fn passage_documents(
             document.add_u64(fields.id_hash, hash);
             *occurrence += 1;
             document.add_text(fields.path, key);
-            document.add_u64(fields.content_hash, content_hash);
             if let Some(council) = &record.council {
                 document.add_text(fields.council, council);
             }
@@ -123,7 +121,9 @@ pub fn passage_documents(
             for officer in officer_names {
                 document.add_text(fields.officer, officer);
             }
-            document.add_text(fields.officers_json, officers_json);
+            if !officer_names.is_empty() {
+                document.add_text(fields.officers_json, officers_json);
+            }
             for member in &members {
                 document.add_text(fields.member, member);
             }
