@@ -32,6 +32,10 @@ use crate::error::{Error, Result};
 /// yields, so that an index built by an older scrutiny is rebuilt.
 pub const EXTRACTOR_VERSION: u32 = 7;
 
+/// Memory each of tantivy's indexing threads fills before it writes a
+/// segment (BENCHMARKS.md).
+const WRITER_MB_PER_THREAD: usize = 160;
+
 /// An opened index with its field handles and analysers registered.
 #[derive(Clone)]
 pub struct ScrutinyIndex {
@@ -146,7 +150,7 @@ impl ScrutinyIndex {
         };
         let writer = self
             .index
-            .writer_with_num_threads(threads, threads * 160 * 1024 * 1024)
+            .writer_with_num_threads(threads, threads * WRITER_MB_PER_THREAD * 1024 * 1024)
             .map_err(|error| match error {
                 TantivyError::LockFailure(LockError::LockBusy, _) => {
                     Error::IndexLocked(self.path.clone())
