@@ -224,7 +224,7 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
         to_read
             .par_iter()
             .map(|file| {
-                let outcome = index_file(&writer, &fields, file, manifest.get(&file.key));
+                let outcome = index_file(&writer, &fields, file, manifest.get(&file.key), rebuild);
                 progress.inc(1);
                 outcome
             })
@@ -297,13 +297,19 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
 
 /// Reads, extracts, splits and indexes one file, replacing what the index
 /// held for it. Never fails: a file that cannot be read is recorded as such.
+///
+/// `fresh` says the index was emptied for this run, so there is nothing of
+/// the file's to delete: a deletion per file would be queued and checked
+/// against every new segment for nothing (on a 1 GB corpus, 200,000 of them
+/// held hundreds of megabytes).
 fn index_file(
     writer: &IndexWriter,
     fields: &index::Fields,
     file: &SourceFile,
     previous: Option<&FileEntry>,
+    fresh: bool,
 ) -> Outcome {
-    let path_term = Term::from_field_text(fields.path, &file.key);
+    let path_term = (!fresh).then(|| Term::from_field_text(fields.path, &file.key));
     let bytes = match read::read_file(&file.path, file.size) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -346,7 +352,9 @@ fn index_file(
         }
     };
     let passages = split::split(&record);
-    writer.delete_term(path_term);
+    if let Some(path_term) = path_term {
+        writer.delete_term(path_term);
+    }
     let mut documents = document::passage_documents(fields, &file.key, &record, &passages);
     documents.push(document::file_document(fields, file, content_hash, None));
     for document in documents {
@@ -381,12 +389,14 @@ fn record_failure(
     writer: &IndexWriter,
     fields: &index::Fields,
     file: &SourceFile,
-    path_term: Term,
+    path_term: Option<Term>,
     content_hash: u64,
     reason: String,
     bytes: u64,
 ) -> Outcome {
-    writer.delete_term(path_term);
+    if let Some(path_term) = path_term {
+        writer.delete_term(path_term);
+    }
     let _ = writer.add_document(document::file_document(
         fields,
         file,

@@ -34,7 +34,14 @@ pub const EXTRACTOR_VERSION: u32 = 7;
 
 /// Memory each of tantivy's indexing threads fills before it writes a
 /// segment (BENCHMARKS.md).
-const WRITER_MB_PER_THREAD: usize = 160;
+const WRITER_MB_PER_THREAD: usize = 64;
+
+/// Segments holding more live passages than this are not merged again: a
+/// full indexing buffer writes about 150,000, and merging such segments
+/// only costs time and memory (each merge maps its inputs) for a search
+/// that is hardly faster. Small segments from updates still merge, and a
+/// large one whose deletions bring it under the limit is merged again.
+const MERGE_MAX_PASSAGES: usize = 100_000;
 
 /// An opened index with its field handles and analysers registered.
 #[derive(Clone)]
@@ -135,9 +142,9 @@ impl ScrutinyIndex {
         }
     }
 
-    /// Takes the index's single writer. `threads` indexing threads get a
-    /// memory budget of 160 MB each: fewer, larger segments to merge, for
-    /// about 40 MB more peak memory than 64 MB gave (BENCHMARKS.md).
+    /// Takes the index's single writer: `threads` indexing threads with
+    /// [`WRITER_MB_PER_THREAD`] each, and a merge policy that leaves full
+    /// segments alone ([`MERGE_MAX_PASSAGES`]).
     ///
     /// Files a killed run wrote but never committed are removed first: a new
     /// run replays the same operation stamps, and would otherwise fail on
@@ -158,6 +165,9 @@ impl ScrutinyIndex {
                 other => write_error(other),
             })?;
         writer.garbage_collect_files().wait().map_err(write_error)?;
+        let mut merges = tantivy::indexer::LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_MAX_PASSAGES);
+        writer.set_merge_policy(Box::new(merges));
         Ok(writer)
     }
 
