@@ -30,6 +30,9 @@ struct Group {
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     groups: Vec<Vec<String>>,
+    /// [`Glossary::longest_term`], worked out at its first use: every query
+    /// asks for it.
+    longest: std::sync::OnceLock<usize>,
 }
 
 /// Why a glossary file could not be used.
@@ -85,7 +88,10 @@ impl Glossary {
             }
             groups.push(terms);
         }
-        Ok(Glossary { groups })
+        Ok(Glossary {
+            groups,
+            longest: std::sync::OnceLock::new(),
+        })
     }
 
     /// The number of groups.
@@ -120,12 +126,14 @@ impl Glossary {
     /// The longest number of words in any term, to bound the search for
     /// multi-word terms in a query.
     pub fn longest_term(&self, analyzer: &mut TextAnalyzer) -> usize {
-        self.groups
-            .iter()
-            .flatten()
-            .map(|term| analyse(analyzer, term).len())
-            .max()
-            .unwrap_or(0)
+        *self.longest.get_or_init(|| {
+            self.groups
+                .iter()
+                .flatten()
+                .map(|term| analyse(analyzer, term).len())
+                .max()
+                .unwrap_or(0)
+        })
     }
 }
 

@@ -11,8 +11,8 @@ use std::ops::Bound;
 use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    QueryParser, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -352,16 +352,7 @@ pub fn build(
     let expansions = std::mem::take(&mut converter.expansions);
     let corrections = std::mem::take(&mut converter.corrections);
 
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, parsed),
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.doc_type, schema::PASSAGE),
-                IndexRecordOption::Basic,
-            )),
-        ),
-    ];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed)];
     if !filters.councils.is_empty() {
         let any_council: Vec<(Occur, Box<dyn Query>)> = filters
             .councils
@@ -426,8 +417,13 @@ pub fn build(
         };
         clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        clauses.remove(0).1
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
     Ok(BuiltQuery {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query,
         expansions,
         corrections,
     })
@@ -485,7 +481,7 @@ impl Converter<'_> {
         if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             // tantivy matches nothing for a group that only excludes:
             // `CSE AND NOT sexting` means "CSE, and all passages but sexting".
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+            clauses.push((Occur::Must, all_passages(&self.index.fields)));
         }
         if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
             return Ok(clauses.remove(0).1);
@@ -634,7 +630,7 @@ impl Converter<'_> {
 
     fn tantivy_leaf(&self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
         if matches!(leaf, UserInputLeaf::All) {
-            return Ok(Box::new(AllQuery));
+            return Ok(all_passages(&self.index.fields));
         }
         self.parser
             .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf)))
@@ -642,6 +638,22 @@ impl Converter<'_> {
                 Error::Search(tantivy::TantivyError::InvalidArgument(error.to_string()))
             })
     }
+}
+
+/// Every passage, each scoring 1 as tantivy's `AllQuery` does: what "all"
+/// means wherever a query needs it (a group that only excludes, `*`, a
+/// group with no value). Manifest documents are never among them, and
+/// since every other query names a field only passages have, the whole
+/// query needs no separate "passages only" clause that every match would
+/// have to be intersected with.
+fn all_passages(fields: &schema::Fields) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.doc_type, schema::PASSAGE),
+            IndexRecordOption::Basic,
+        )),
+        1.0,
+    ))
 }
 
 /// The query for one group of a comparison.
@@ -668,7 +680,7 @@ fn group_query(index: &ScrutinyIndex, group: &GroupFilter) -> Box<dyn Query> {
     match term {
         Some(term) => Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
         None => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+            (Occur::Must, all_passages(&fields)),
             (
                 Occur::MustNot,
                 Box::new(ExistsQuery::new(name.to_string(), false)),

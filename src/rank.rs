@@ -15,41 +15,90 @@ const SAME_PASSAGE: f64 = 0.6;
 
 /// The shingles of a text: hashes of each run of `SHINGLE_WORDS` words,
 /// lower-cased, punctuation dropped; sorted, each once, so that sets
-/// intersect and merge in one pass.
+/// intersect and merge in one pass. Each word is hashed once and a run's
+/// hash is made from its words' hashes, with no string built on the way:
+/// a search makes shingles for fifty candidate passages.
 pub fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<String> = text
+    let words: Vec<u64> = text
         .split(|character: char| !character.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
+        .map(word_hash)
         .collect();
     let mut hashes: Vec<u64> = if words.len() < SHINGLE_WORDS {
-        vec![xxhash_rust::xxh3::xxh3_64(words.join(" ").as_bytes())]
+        vec![run_hash(&words)]
     } else {
-        words
-            .windows(SHINGLE_WORDS)
-            .map(|window| xxhash_rust::xxh3::xxh3_64(window.join(" ").as_bytes()))
-            .collect()
+        words.windows(SHINGLE_WORDS).map(run_hash).collect()
     };
     hashes.sort_unstable();
     hashes.dedup();
     hashes
 }
 
-/// How many values two sorted sets share.
+/// The hash of a word in lower case.
+fn word_hash(word: &str) -> u64 {
+    let mut buffer = [0u8; 64];
+    if word.is_ascii() && word.len() <= buffer.len() {
+        let lowered = &mut buffer[..word.len()];
+        lowered.copy_from_slice(word.as_bytes());
+        lowered.make_ascii_lowercase();
+        xxhash_rust::xxh3::xxh3_64(lowered)
+    } else {
+        xxhash_rust::xxh3::xxh3_64(word.to_lowercase().as_bytes())
+    }
+}
+
+/// The hash of a run of words, from their hashes in order.
+fn run_hash(words: &[u64]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for word in words {
+        hasher.update(&word.to_le_bytes());
+    }
+    hasher.digest()
+}
+
+/// How many values two sorted sets share: each value of the smaller looked
+/// up in the larger, from where the last one was found (a group of
+/// duplicates gathers many more shingles than one passage has).
 fn shared(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut count) = (0, 0, 0);
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut rest = large;
+    let mut count = 0;
+    for value in small {
+        let at = rest.partition_point(|other| other < value);
+        if rest.get(at) == Some(value) {
+            count += 1;
+            rest = &rest[at + 1..];
+        } else {
+            rest = &rest[at..];
+        }
+    }
+    count
+}
+
+/// The union of two sorted sets, sorted.
+fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
             std::cmp::Ordering::Equal => {
-                count += 1;
+                out.push(a[i]);
                 i += 1;
                 j += 1;
             }
         }
     }
-    count
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// True when two shingle sets are the same passage.
@@ -74,9 +123,7 @@ pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T
             Some((_, duplicates, kept_shingles)) => {
                 // The group grows by the duplicate's words, so the other half
                 // of a paragraph split in one publication joins it too.
-                kept_shingles.extend(item_shingles);
-                kept_shingles.sort_unstable();
-                kept_shingles.dedup();
+                *kept_shingles = union(kept_shingles, &item_shingles);
                 duplicates.push(item);
             }
             None => kept.push((item, Vec::new(), item_shingles)),
@@ -90,6 +137,17 @@ pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sets_share_and_join_as_sets() {
+        let a = [1, 3, 5, 7, 9, 11];
+        let b = [3, 4, 9, 12];
+        assert_eq!(shared(&a, &b), 2);
+        assert_eq!(shared(&b, &a), 2);
+        assert_eq!(shared(&a, &[]), 0);
+        assert_eq!(union(&a, &b), vec![1, 3, 4, 5, 7, 9, 11, 12]);
+        assert_eq!(union(&[], &b), b.to_vec());
+    }
 
     #[test]
     fn whitespace_case_and_punctuation_do_not_matter() {
