@@ -10,8 +10,14 @@
 
 /// Words per shingle.
 const SHINGLE_WORDS: usize = 4;
-/// The share of the shorter passage's shingles the other must contain.
-const SAME_PASSAGE: f64 = 0.6;
+/// The share of the shorter passage's shingles the other must contain:
+/// three in five.
+const SAME_PASSAGE: (usize, usize) = (3, 5);
+
+/// How many of `smaller` shingles must be shared for the same passage.
+fn needed(smaller: usize) -> usize {
+    (smaller * SAME_PASSAGE.0).div_ceil(SAME_PASSAGE.1)
+}
 
 /// The shingles of a text: hashes of each run of `SHINGLE_WORDS` words,
 /// lower-cased, punctuation dropped; sorted, each once, so that sets
@@ -75,58 +81,37 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
     count
 }
 
-/// The union of two sorted sets, sorted.
-fn union(a: &[u64], b: &[u64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
-}
-
 /// True when two shingle sets are the same passage.
 pub fn same_passage(a: &[u64], b: &[u64]) -> bool {
     let smaller = a.len().min(b.len());
     if smaller == 0 {
         return false;
     }
-    shared(a, b) as f64 / smaller as f64 >= SAME_PASSAGE
+    shared(a, b) >= needed(smaller)
 }
 
 /// Groups items (in rank order) into distinct passages: each kept item with
 /// the items that duplicate it, in rank order.
 pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T>)> {
-    let mut kept: Vec<(T, Vec<T>, Vec<u64>)> = Vec::new();
+    let mut kept: Vec<(T, Vec<T>, Group)> = Vec::new();
     for item in items {
         let item_shingles = shingles(text_of(&item));
         match kept
             .iter_mut()
-            .find(|(_, _, kept_shingles)| same_passage(kept_shingles, &item_shingles))
+            .find(|(_, _, group)| group.holds(&item_shingles))
         {
-            Some((_, duplicates, kept_shingles)) => {
+            Some((_, duplicates, group)) => {
                 // The group grows by the duplicate's words, so the other half
                 // of a paragraph split in one publication joins it too.
-                *kept_shingles = union(kept_shingles, &item_shingles);
+                group.shingles.extend(item_shingles);
                 duplicates.push(item);
             }
-            None => kept.push((item, Vec::new(), item_shingles)),
+            None => {
+                let group = Group {
+                    shingles: item_shingles.into_iter().collect(),
+                };
+                kept.push((item, Vec::new(), group));
+            }
         }
     }
     kept.into_iter()
@@ -134,19 +119,109 @@ pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T
         .collect()
 }
 
+/// The shingles of a kept passage and its duplicates, as a set: duplicates
+/// of boilerplate gather many, and each later candidate asks about its own.
+struct Group {
+    shingles: rustc_hash::FxHashSet<u64>,
+}
+
+impl Group {
+    /// [`same_passage`] for a group and a candidate's shingles, giving up
+    /// as soon as too few could still be shared.
+    fn holds(&self, shingles: &[u64]) -> bool {
+        let smaller = self.shingles.len().min(shingles.len());
+        if smaller == 0 {
+            return false;
+        }
+        let needed = needed(smaller);
+        let (mut found, mut left) = (0, shingles.len());
+        for shingle in shingles {
+            if found + left < needed {
+                return false;
+            }
+            left -= 1;
+            if self.shingles.contains(shingle) {
+                found += 1;
+                if found >= needed {
+                    return true;
+                }
+            }
+        }
+        found >= needed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The grouping as first written: sorted shingle vectors, merged on
+    /// every duplicate, compared with [`same_passage`].
+    fn collapse_by_vectors(texts: &[String]) -> Vec<(usize, Vec<usize>)> {
+        let mut kept: Vec<(usize, Vec<usize>, Vec<u64>)> = Vec::new();
+        for (index, text) in texts.iter().enumerate() {
+            let item = shingles(text);
+            match kept
+                .iter_mut()
+                .find(|(_, _, group)| same_passage(group, &item))
+            {
+                Some((_, duplicates, group)) => {
+                    group.extend(item);
+                    group.sort_unstable();
+                    group.dedup();
+                    duplicates.push(index);
+                }
+                None => kept.push((index, Vec::new(), item)),
+            }
+        }
+        kept.into_iter()
+            .map(|(index, duplicates, _)| (index, duplicates))
+            .collect()
+    }
+
     #[test]
-    fn sets_share_and_join_as_sets() {
+    fn grouping_by_sets_matches_grouping_by_vectors() {
+        let sentences = [
+            "Members noted the report on taxi licensing",
+            "the panel asked for an update on sexting in schools",
+            "the Chairman thanked officers for the briefing",
+            "RESOLVED that the report be noted",
+            "caseloads would be reported to the next meeting",
+            "drivers would receive safeguarding training",
+        ];
+        let mut random = fastrand::Rng::with_seed(7);
+        for _ in 0..50 {
+            let texts: Vec<String> = (0..40)
+                .map(|_| {
+                    (0..random.usize(1..4))
+                        .map(|_| sentences[random.usize(..sentences.len())])
+                        .collect::<Vec<_>>()
+                        .join(". ")
+                })
+                .collect();
+            let by_sets: Vec<(usize, Vec<usize>)> =
+                collapse(texts.iter().enumerate().collect(), |(_, text)| {
+                    text.as_str()
+                })
+                .into_iter()
+                .map(|((index, _), duplicates)| {
+                    (
+                        index,
+                        duplicates.into_iter().map(|(index, _)| index).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(by_sets, collapse_by_vectors(&texts));
+        }
+    }
+
+    #[test]
+    fn sorted_sets_count_what_they_share() {
         let a = [1, 3, 5, 7, 9, 11];
         let b = [3, 4, 9, 12];
         assert_eq!(shared(&a, &b), 2);
         assert_eq!(shared(&b, &a), 2);
         assert_eq!(shared(&a, &[]), 0);
-        assert_eq!(union(&a, &b), vec![1, 3, 4, 5, 7, 9, 11, 12]);
-        assert_eq!(union(&[], &b), b.to_vec());
     }
 
     #[test]
