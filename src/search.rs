@@ -166,10 +166,21 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
     // Fetch more than asked: duplicates collapse, and ties at the cut are
     // broken by id the same way on every run, whatever the segment layout.
     let fetch = request.limit.saturating_mul(3).saturating_add(20);
-    let (top, total) = searcher.search(
-        &*query,
-        &(TopDocs::with_limit(fetch.max(1)).order_by_score(), Count),
-    )?;
+    // Without phrases, two passes beat one collector pair: alone, the top
+    // passages are found with block-max WAND, skipping blocks that cannot
+    // reach the top, and the count is taken without scoring. Matching a
+    // phrase means reading positions, which a second pass would repeat.
+    let mut has_phrase = false;
+    query.query_terms(&mut |_, needs_positions| has_phrase |= needs_positions);
+    let top_docs = TopDocs::with_limit(fetch.max(1)).order_by_score();
+    let (top, total) = if has_phrase {
+        searcher.search(&*query, &(top_docs, Count))?
+    } else {
+        (
+            searcher.search(&*query, &top_docs)?,
+            searcher.search(&*query, &Count)?,
+        )
+    };
     let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
     let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
@@ -643,8 +654,6 @@ fn undated_matches(
     searcher: &Searcher,
     request: &SearchRequest,
 ) -> Result<usize> {
-    use tantivy::collector::DocSetCollector;
-
     let mut filters = request.filters.clone();
     filters.from = None;
     filters.to = None;
@@ -658,20 +667,113 @@ fn undated_matches(
             any_word: request.any_word,
         },
     )?;
-    let mut undated = 0;
-    for (segment_ord, doc_ids) in
-        crate::index::columns::by_segment(searcher.search(&*built.query, &DocSetCollector)?)
-    {
-        let fast = searcher.segment_reader(segment_ord).fast_fields();
-        let date: Option<tantivy::columnar::Column<tantivy::DateTime>> = fast.column_opt("date")?;
-        undated += doc_ids
-            .into_iter()
-            .filter(|doc_id| {
-                date.as_ref()
-                    .and_then(|column| column.first(*doc_id))
-                    .is_none()
-            })
-            .count();
+    Ok(searcher.search(
+        &*built.query,
+        &UndatedCount {
+            doc_type: index.fields.doc_type,
+        },
+    )?)
+}
+
+/// Counts matching passages that carry no date, without scoring them, and
+/// without running the query at all in a segment whose passages all carry
+/// one: a date filter on a corpus of dated records costs one search, not two.
+struct UndatedCount {
+    doc_type: Field,
+}
+
+impl UndatedCount {
+    /// Undated passages in a segment, deleted ones included: its passages
+    /// less its dated documents (only passages carry a date). `None` when
+    /// the date column does not say how many documents it covers.
+    fn undated_in(&self, reader: &tantivy::SegmentReader) -> tantivy::Result<Option<u32>> {
+        use tantivy::columnar::ColumnIndex;
+
+        let passages =
+            reader
+                .inverted_index(self.doc_type)?
+                .doc_freq(&tantivy::Term::from_field_text(
+                    self.doc_type,
+                    crate::index::schema::PASSAGE,
+                ))?;
+        let date: Option<tantivy::columnar::Column<tantivy::DateTime>> =
+            reader.fast_fields().column_opt("date")?;
+        let dated = match date.map(|column| column.index) {
+            None | Some(ColumnIndex::Empty { .. }) => 0,
+            Some(ColumnIndex::Full) => reader.max_doc(),
+            Some(ColumnIndex::Optional(index)) => index.num_non_nulls(),
+            Some(ColumnIndex::Multivalued(_)) => return Ok(None),
+        };
+        Ok(Some(passages.saturating_sub(dated)))
     }
-    Ok(undated)
+}
+
+impl tantivy::collector::Collector for UndatedCount {
+    type Fruit = usize;
+    type Child = UndatedSegmentCount;
+
+    fn for_segment(
+        &self,
+        _segment_ord: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<UndatedSegmentCount> {
+        Ok(UndatedSegmentCount {
+            date: reader.fast_fields().column_opt("date")?,
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts.into_iter().sum())
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment_ord: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<usize> {
+        use tantivy::collector::SegmentCollector;
+
+        if self.undated_in(reader)? == Some(0) {
+            return Ok(0);
+        }
+        let mut segment = self.for_segment(segment_ord, reader)?;
+        let alive = reader.alive_bitset();
+        weight.for_each_no_score(reader, &mut |docs| {
+            for &doc in docs {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    segment.collect(doc, 0.0);
+                }
+            }
+        })?;
+        Ok(segment.harvest())
+    }
+}
+
+struct UndatedSegmentCount {
+    date: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+    count: usize,
+}
+
+impl tantivy::collector::SegmentCollector for UndatedSegmentCount {
+    type Fruit = usize;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        let dated = self
+            .date
+            .as_ref()
+            .is_some_and(|column| column.first(doc).is_some());
+        if !dated {
+            self.count += 1;
+        }
+    }
+
+    fn harvest(self) -> usize {
+        self.count
+    }
 }

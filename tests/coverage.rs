@@ -119,3 +119,26 @@ fn paths_passed_over_are_listed_and_date_filters_say_what_they_leave_out() {
         "{stderr}"
     );
 }
+
+#[test]
+fn passages_of_a_removed_undated_record_are_not_counted_as_left_out() {
+    let workspace = Workspace::with_corpus();
+    let dated = workspace.json(&["search", "sexting", "--from", "2000-01-01"]);
+    assert_eq!(dated["undated_excluded"], 1);
+
+    // The undated record goes: its passages are deleted from a segment that
+    // keeps the dated ones, and the count must skip the deleted passages.
+    std::fs::remove_file(
+        workspace
+            .path()
+            .join("corpus/staffordshire/002_5ee31838867c6c3e.txt"),
+    )
+    .unwrap();
+    let output = workspace.scrutiny(&["index"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let after = workspace.json(&["search", "sexting", "--from", "2000-01-01"]);
+    assert_eq!(after["undated_excluded"], 0);
+    assert_eq!(after["total"], dated["total"]);
+    let everything = workspace.json(&["search", "sexting"]);
+    assert_eq!(everything["total"], dated["total"]);
+}
