@@ -9,14 +9,15 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use tantivy::collector::DocSetCollector;
-use tantivy::columnar::Column;
-use tantivy::DateTime;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score};
 
 use crate::error::Result;
 use crate::glossary::Glossary;
-use crate::index::{columns, ScrutinyIndex};
+use crate::index::ScrutinyIndex;
 use crate::query::{self, Expansion, Filters, GroupFilter, QueryOptions};
 use crate::search::{self, Hit, SearchRequest};
 
@@ -66,93 +67,219 @@ pub struct Comparison {
     pub groups: Vec<Group>,
 }
 
-/// The facts of one matching passage that grouping needs.
-struct Match {
+/// Matching passages that share a council, committee and year, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tally {
     council: Option<String>,
     committee: Option<String>,
     year: Option<u64>,
-    date: Option<jiff::civil::Date>,
+    count: usize,
+    /// Of `count`, the passages from records that state no meeting date.
+    undated: usize,
+    /// Earliest and latest meeting date among the dated ones, as seconds.
+    first: Option<i64>,
+    last: Option<i64>,
 }
 
-/// Every passage matching `query` under `filters`: any word sufficing, or
-/// every word required as `scrutiny search` does.
-fn matches(
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.count += other.count;
+        self.undated += other.undated;
+        self.first = earliest(self.first, other.first);
+        self.last = latest(self.last, other.last);
+    }
+}
+
+fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn latest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    a.max(b)
+}
+
+/// A date column's seconds as the meeting date.
+fn date_of(seconds: i64) -> Option<jiff::civil::Date> {
+    jiff::Timestamp::from_second(seconds)
+        .ok()
+        .map(|timestamp| timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// Every passage matching `query` under `filters` (any word sufficing, or
+/// every word required as `scrutiny search` does), tallied by council,
+/// committee and year.
+fn tallies(
     index: &ScrutinyIndex,
     query_text: &str,
     filters: &Filters,
     glossary: Option<&Glossary>,
     any_word: bool,
-) -> Result<(Vec<Match>, Vec<Expansion>)> {
+) -> Result<(Vec<Tally>, Vec<Expansion>)> {
     let searcher = index.searcher()?;
     let options = QueryOptions { glossary, any_word };
     let built = query::build(index, &searcher, query_text, filters, options)?;
-    let addresses = searcher.search(&*built.query, &DocSetCollector)?;
-    let mut found = Vec::new();
-    for (segment_ord, doc_ids) in columns::by_segment(addresses) {
-        let segment = searcher.segment_reader(segment_ord);
-        let fast = segment.fast_fields();
-        let council = fast.str("council")?;
-        let committee = fast.str("committee_key")?;
-        let year: Option<Column<u64>> = fast.column_opt("year")?;
-        let date: Option<Column<DateTime>> = fast.column_opt("date")?;
-        let mut buffer = String::new();
-        for doc_id in doc_ids {
-            let council = columns::first_str(council.as_ref(), doc_id, &mut buffer);
-            let committee = columns::first_str(committee.as_ref(), doc_id, &mut buffer);
-            found.push(Match {
-                council,
-                committee,
-                year: year.as_ref().and_then(|column| column.first(doc_id)),
-                date: date
-                    .as_ref()
-                    .and_then(|column| column.first(doc_id))
-                    .and_then(|date| jiff::Timestamp::from_second(date.into_timestamp_secs()).ok())
-                    .map(|timestamp| timestamp.to_zoned(jiff::tz::TimeZone::UTC).date()),
-            });
+    let tallies = searcher.search(&*built.query, &TallyCollector)?;
+    Ok((tallies, built.expansions))
+}
+
+/// Counts matches per council, committee and year without scoring them,
+/// by the columns' term numbers; each number becomes a name once per
+/// segment, not once per match (a comparison of common words matches a
+/// third of the corpus).
+struct TallyCollector;
+
+/// A segment's key: council and committee as column term numbers, year.
+type SegmentKey = (Option<u64>, Option<u64>, Option<u64>);
+
+struct SegmentTallies {
+    council: Option<StrColumn>,
+    committee: Option<StrColumn>,
+    year: Option<Column<u64>>,
+    date: Option<Column<DateTime>>,
+    tallies: FxHashMap<SegmentKey, Tally>,
+}
+
+impl Collector for TallyCollector {
+    type Fruit = Vec<Tally>;
+    type Child = SegmentTallies;
+
+    fn for_segment(
+        &self,
+        _segment_ord: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentTallies> {
+        let fast = reader.fast_fields();
+        Ok(SegmentTallies {
+            council: fast.str("council")?,
+            committee: fast.str("committee_key")?,
+            year: fast.column_opt("year")?,
+            date: fast.column_opt("date")?,
+            tallies: FxHashMap::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<Tally>>) -> tantivy::Result<Vec<Tally>> {
+        type Key = (Option<String>, Option<String>, Option<u64>);
+        let mut merged: BTreeMap<Key, Tally> = BTreeMap::new();
+        for tally in segments.into_iter().flatten() {
+            let key = (tally.council.clone(), tally.committee.clone(), tally.year);
+            match merged.entry(key) {
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(tally);
+                }
+                std::collections::btree_map::Entry::Occupied(mut entry) => {
+                    entry.get_mut().add(&tally);
+                }
+            }
+        }
+        Ok(merged.into_values().collect())
+    }
+}
+
+impl SegmentCollector for SegmentTallies {
+    type Fruit = Vec<Tally>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let ord = |column: &Option<StrColumn>| {
+            column
+                .as_ref()
+                .and_then(|column| column.term_ords(doc).next())
+        };
+        let key = (
+            ord(&self.council),
+            ord(&self.committee),
+            self.year.as_ref().and_then(|column| column.first(doc)),
+        );
+        let date = self
+            .date
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .map(|date| date.into_timestamp_secs());
+        let tally = self.tallies.entry(key).or_insert_with(|| Tally {
+            council: None,
+            committee: None,
+            year: key.2,
+            count: 0,
+            undated: 0,
+            first: None,
+            last: None,
+        });
+        tally.count += 1;
+        match date {
+            None => tally.undated += 1,
+            Some(seconds) => {
+                tally.first = earliest(tally.first, Some(seconds));
+                tally.last = latest(tally.last, Some(seconds));
+            }
         }
     }
-    Ok((found, built.expansions))
+
+    fn harvest(self) -> Vec<Tally> {
+        let name = |column: &Option<StrColumn>, ord: Option<u64>| {
+            let (column, ord) = (column.as_ref()?, ord?);
+            let mut name = String::new();
+            match column.ord_to_str(ord, &mut name) {
+                Ok(true) => Some(name),
+                _ => None,
+            }
+        };
+        self.tallies
+            .into_iter()
+            .map(|((council, committee, _), mut tally)| {
+                tally.council = name(&self.council, council);
+                tally.committee = name(&self.committee, committee);
+                tally
+            })
+            .collect()
+    }
 }
 
 /// Compares how groups discussed a query.
 pub fn compare(index: &ScrutinyIndex, request: &CompareRequest) -> Result<Comparison> {
-    let (found, expansions) = matches(
+    let (tallies, expansions) = tallies(
         index,
         &request.query,
         &request.filters,
         request.glossary.as_ref(),
         true,
     )?;
-    let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
-    for passage in &found {
+    let mut groups: BTreeMap<Option<String>, (Group, Option<i64>, Option<i64>)> = BTreeMap::new();
+    for tally in &tallies {
         let key = match request.by {
-            GroupBy::Council => passage.council.clone(),
-            GroupBy::Committee => passage.committee.clone(),
-            GroupBy::Year => passage.year.map(|year| year.to_string()),
+            GroupBy::Council => tally.council.clone(),
+            GroupBy::Committee => tally.committee.clone(),
+            GroupBy::Year => tally.year.map(|year| year.to_string()),
         };
-        let group = groups.entry(key.clone()).or_insert_with(|| Group {
-            key,
-            count: 0,
-            undated: 0,
-            first_date: None,
-            last_date: None,
-            hits: Vec::new(),
+        let (group, first, last) = groups.entry(key.clone()).or_insert_with(|| {
+            let group = Group {
+                key,
+                count: 0,
+                undated: 0,
+                first_date: None,
+                last_date: None,
+                hits: Vec::new(),
+            };
+            (group, None, None)
         });
-        group.count += 1;
-        match passage.date {
-            None => group.undated += 1,
-            Some(date) => {
-                let date = date.to_string();
-                if group.first_date.as_ref().is_none_or(|first| date < *first) {
-                    group.first_date = Some(date.clone());
-                }
-                if group.last_date.as_ref().is_none_or(|last| date > *last) {
-                    group.last_date = Some(date);
-                }
-            }
-        }
+        group.count += tally.count;
+        group.undated += tally.undated;
+        *first = earliest(*first, tally.first);
+        *last = latest(*last, tally.last);
     }
-    let mut groups: Vec<Group> = groups.into_values().collect();
+    let total = tallies.iter().map(|tally| tally.count).sum();
+    let groups = groups.into_values().map(|(mut group, first, last)| {
+        group.first_date = first.and_then(date_of).map(|date| date.to_string());
+        group.last_date = last.and_then(date_of).map(|date| date.to_string());
+        group
+    });
+    let mut groups: Vec<Group> = groups.collect();
     // Most discussion first; years in order.
     match request.by {
         GroupBy::Year => groups.sort_by(|a, b| match (&a.key, &b.key) {
@@ -183,7 +310,7 @@ pub fn compare(index: &ScrutinyIndex, request: &CompareRequest) -> Result<Compar
     Ok(Comparison {
         query: request.query.clone(),
         by: request.by,
-        total: found.len(),
+        total,
         expansions,
         groups,
     })
@@ -218,25 +345,25 @@ pub fn timeline(
     filters: &Filters,
     glossary: Option<&Glossary>,
 ) -> Result<Timeline> {
-    let (found, expansions) = matches(index, query_text, filters, glossary, true)?;
+    let (tallies, expansions) = tallies(index, query_text, filters, glossary, true)?;
     let mut councils: BTreeMap<Option<String>, CouncilTimeline> = BTreeMap::new();
     let mut years = std::collections::BTreeSet::new();
-    for passage in found {
+    for tally in tallies {
         let line = councils
-            .entry(passage.council.clone())
+            .entry(tally.council.clone())
             .or_insert_with(|| CouncilTimeline {
-                council: passage.council.clone(),
+                council: tally.council.clone(),
                 total: 0,
                 years: BTreeMap::new(),
                 undated: 0,
             });
-        line.total += 1;
-        match passage.year {
+        line.total += tally.count;
+        match tally.year {
             Some(year) => {
-                *line.years.entry(year).or_default() += 1;
+                *line.years.entry(year).or_default() += tally.count;
                 years.insert(year);
             }
-            None => line.undated += 1,
+            None => line.undated += tally.count,
         }
     }
     Ok(Timeline {
@@ -265,7 +392,7 @@ pub struct Facets {
 
 /// Counts what a search (every word required) matches, per facet.
 pub fn facets(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Facets> {
-    let (found, _) = matches(
+    let (tallies, _) = tallies(
         index,
         &request.query,
         &request.filters,
@@ -276,16 +403,16 @@ pub fn facets(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Facets> 
     let mut committees: BTreeMap<String, usize> = BTreeMap::new();
     let mut years: BTreeMap<u64, usize> = BTreeMap::new();
     let mut undated = 0;
-    for passage in &found {
-        if let Some(council) = &passage.council {
-            *councils.entry(council.clone()).or_default() += 1;
+    for tally in &tallies {
+        if let Some(council) = &tally.council {
+            *councils.entry(council.clone()).or_default() += tally.count;
         }
-        if let Some(committee) = &passage.committee {
-            *committees.entry(committee.clone()).or_default() += 1;
+        if let Some(committee) = &tally.committee {
+            *committees.entry(committee.clone()).or_default() += tally.count;
         }
-        match passage.year {
-            Some(year) => *years.entry(year).or_default() += 1,
-            None => undated += 1,
+        match tally.year {
+            Some(year) => *years.entry(year).or_default() += tally.count,
+            None => undated += tally.count,
         }
     }
     let most_first = |counts: BTreeMap<String, usize>| {
@@ -294,7 +421,7 @@ pub fn facets(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Facets> 
         counts
     };
     Ok(Facets {
-        total: found.len(),
+        total: tallies.iter().map(|tally| tally.count).sum(),
         councils: most_first(councils),
         committees: most_first(committees),
         years: years.into_iter().collect(),

@@ -207,3 +207,36 @@ fn compare_by_committee_groups_by_exact_committee() {
         }
     }
 }
+
+#[test]
+fn counts_leave_out_the_passages_of_a_removed_record() {
+    let workspace = Workspace::with_corpus();
+    let before = workspace.json(&["compare", "CSE", "--by", "council"]);
+    let wiltshire = group(&before, "Wiltshire")["count"].as_u64().unwrap();
+    assert!(wiltshire > 0);
+
+    // Wiltshire's one record goes; its passages are deleted, not merged
+    // away, and the counts must not see them.
+    std::fs::remove_file(
+        workspace
+            .path()
+            .join("corpus/wiltshire/004_d19465a48595deaa.txt"),
+    )
+    .unwrap();
+    let output = workspace.scrutiny(&["index"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let after = workspace.json(&["compare", "CSE", "--by", "council"]);
+    assert_eq!(
+        after["total"].as_u64().unwrap() + wiltshire,
+        before["total"].as_u64().unwrap()
+    );
+    let councils: Vec<&str> = after["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| group["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(councils, vec!["Staffordshire", "Worcestershire"]);
+    let timeline = workspace.json(&["timeline", "CSE"]);
+    assert_eq!(timeline["councils"].as_array().unwrap().len(), 2);
+}
