@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, QueryParser, RangeQuery, TermQuery,
+    Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -632,11 +632,71 @@ impl Converter<'_> {
         if matches!(leaf, UserInputLeaf::All) {
             return Ok(all_passages(&self.index.fields));
         }
-        self.parser
+        let on_members = leaf_field(&leaf) == Some("member");
+        let query = self
+            .parser
             .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf)))
             .map_err(|error| {
                 Error::Search(tantivy::TantivyError::InvalidArgument(error.to_string()))
-            })
+            })?;
+        if on_members {
+            return self.whole_records(&*query);
+        }
+        Ok(query)
+    }
+
+    /// Every passage of the records that have a passage matching `query`:
+    /// how a `member:` search reaches the whole record, its members being
+    /// indexed on its first passage only. Each passage scores 1, as a
+    /// filter does.
+    fn whole_records(&self, query: &dyn Query) -> Result<Box<dyn Query>> {
+        let fields = &self.index.fields;
+        let found = self
+            .searcher
+            .search(query, &tantivy::collector::DocSetCollector)?;
+        let mut keys = std::collections::BTreeSet::new();
+        let mut key = String::new();
+        for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
+            let paths = self
+                .searcher
+                .segment_reader(segment_ord)
+                .fast_fields()
+                .str("path")?;
+            for doc_id in doc_ids {
+                if let Some(path) =
+                    crate::index::columns::first_str(paths.as_ref(), doc_id, &mut key)
+                {
+                    keys.insert(path);
+                }
+            }
+        }
+        let records = TermSetQuery::new(
+            keys.iter()
+                .map(|key| Term::from_field_text(fields.path, key)),
+        );
+        let passages = TermQuery::new(
+            Term::from_field_text(fields.doc_type, schema::PASSAGE),
+            IndexRecordOption::Basic,
+        );
+        Ok(Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(records) as Box<dyn Query>),
+                (Occur::Must, Box::new(passages)),
+            ])),
+            1.0,
+        )))
+    }
+}
+
+/// The field a leaf names, if any.
+fn leaf_field(leaf: &UserInputLeaf) -> Option<&str> {
+    match leaf {
+        UserInputLeaf::Literal(literal) => literal.field_name.as_deref(),
+        UserInputLeaf::Range { field, .. }
+        | UserInputLeaf::Set { field, .. }
+        | UserInputLeaf::Regex { field, .. } => field.as_deref(),
+        UserInputLeaf::Exists { field } => Some(field.as_str()),
+        UserInputLeaf::All => None,
     }
 }
 

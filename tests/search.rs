@@ -288,3 +288,47 @@ fn a_closed_pipe_ends_output_quietly() {
         );
     }
 }
+
+#[test]
+fn a_member_search_reaches_every_passage_of_the_meetings_they_attended() {
+    let workspace = Workspace::with_corpus();
+    let in_001 = |hit: &Value| hit["source"]["key"] == "staffordshire/001_8db6af9c7e41f3bb.txt";
+    // John Francis chaired the Staffordshire meeting of 26 September 2017
+    // (001); members are indexed on a record's first passage only.
+    let export = workspace
+        .scrutiny(&["export", "--all", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let passages_of_001 = String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .filter(|line| line.contains("001_8db6af9c7e41f3bb.txt"))
+        .count();
+    assert!(passages_of_001 > 10, "{passages_of_001}");
+    let attended = search(&workspace, &["--all", "member:francis"]);
+    assert_eq!(attended["total"], passages_of_001);
+    assert!(hits(&attended).iter().all(in_001));
+
+    // With words, the record's passages that match them, wherever they
+    // stand in it.
+    let sexting_in_001 = hits(&search(&workspace, &["--all", "sexting"]))
+        .iter()
+        .filter(|hit| in_001(hit))
+        .count();
+    assert!(sexting_in_001 > 1);
+    let with_member = search(&workspace, &["--all", "sexting member:\"john francis\""]);
+    assert_eq!(with_member["total"], sexting_in_001);
+    assert!(hits(&with_member).iter().all(in_001));
+
+    // Excluded, the whole record goes.
+    let cse = search(&workspace, &["--all", "CSE"]);
+    let without = search(&workspace, &["--all", "CSE -member:francis"]);
+    let cse_in_001 = hits(&cse).iter().filter(|hit| in_001(hit)).count();
+    assert!(cse_in_001 > 0);
+    assert_eq!(
+        without["total"].as_u64().unwrap() + cse_in_001 as u64,
+        cse["total"].as_u64().unwrap()
+    );
+    assert!(!hits(&without).iter().any(in_001));
+    // Someone who sent apologies did not attend.
+    assert_eq!(search(&workspace, &["member:snape"])["total"], 0);
+}

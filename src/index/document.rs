@@ -84,6 +84,7 @@ pub fn passage_documents(
         })
         .collect();
     let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let first_number = passages.iter().map(|passage| passage.number).min();
     passages
         .iter()
         .map(|passage| {
@@ -124,8 +125,14 @@ pub fn passage_documents(
             if !officer_names.is_empty() {
                 document.add_text(fields.officers_json, officers_json);
             }
-            for member in &members {
-                document.add_text(fields.member, member);
+            // Members attend the meeting, not a passage: indexed once, on
+            // the record's first passage, and a `member:` search widens
+            // to the whole record (`query`), which saves indexing every
+            // name again on every passage.
+            if Some(passage.number) == first_number {
+                for member in &members {
+                    document.add_text(fields.member, member);
+                }
             }
             document.add_text(fields.body, &passage.text);
             document.add_u64(fields.passage_no, u64::from(passage.number));
