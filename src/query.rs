@@ -370,7 +370,11 @@ pub fn build(
     if let Some(committee) = &filters.committee {
         clauses.push((
             Occur::Must,
-            words_query(index, fields.committee, "committee", committee)?,
+            whole_committees(
+                index,
+                searcher,
+                &*words_query(index, fields.committee, "committee", committee)?,
+            )?,
         ));
     }
     if let Some(officer) = &filters.officer {
@@ -632,60 +636,109 @@ impl Converter<'_> {
         if matches!(leaf, UserInputLeaf::All) {
             return Ok(all_passages(&self.index.fields));
         }
-        let on_members = leaf_field(&leaf) == Some("member");
+        let field = leaf_field(&leaf).map(str::to_string);
         let query = self
             .parser
             .build_query_from_user_input_ast(UserInputAst::Leaf(Box::new(leaf)))
             .map_err(|error| {
                 Error::Search(tantivy::TantivyError::InvalidArgument(error.to_string()))
             })?;
-        if on_members {
-            return self.whole_records(&*query);
+        match field.as_deref() {
+            Some("committee") => whole_committees(self.index, self.searcher, &*query),
+            Some("member") => whole_records(self.index, self.searcher, &*query),
+            _ => Ok(query),
         }
-        Ok(query)
     }
+}
 
-    /// Every passage of the records that have a passage matching `query`:
-    /// how a `member:` search reaches the whole record, its members being
-    /// indexed on its first passage only. Each passage scores 1, as a
-    /// filter does.
-    fn whole_records(&self, query: &dyn Query) -> Result<Box<dyn Query>> {
-        let fields = &self.index.fields;
-        let found = self
-            .searcher
-            .search(query, &tantivy::collector::DocSetCollector)?;
-        let mut keys = std::collections::BTreeSet::new();
-        let mut key = String::new();
-        for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
-            let paths = self
-                .searcher
-                .segment_reader(segment_ord)
-                .fast_fields()
-                .str("path")?;
-            for doc_id in doc_ids {
-                if let Some(path) =
-                    crate::index::columns::first_str(paths.as_ref(), doc_id, &mut key)
-                {
-                    keys.insert(path);
-                }
+/// Every passage of the records that have a passage matching `query`:
+/// how a `member:` search reaches the whole record, the members being
+/// indexed on its first passage only. Each passage scores 1, as a filter
+/// does.
+fn whole_records(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> Result<Box<dyn Query>> {
+    let fields = &index.fields;
+    let found = searcher.search(query, &tantivy::collector::DocSetCollector)?;
+    let mut keys = std::collections::BTreeSet::new();
+    let mut key = String::new();
+    for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
+        let paths = searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .str("path")?;
+        for doc_id in doc_ids {
+            if let Some(path) = crate::index::columns::first_str(paths.as_ref(), doc_id, &mut key) {
+                keys.insert(path);
             }
         }
-        let records = TermSetQuery::new(
-            keys.iter()
-                .map(|key| Term::from_field_text(fields.path, key)),
-        );
-        let passages = TermQuery::new(
-            Term::from_field_text(fields.doc_type, schema::PASSAGE),
-            IndexRecordOption::Basic,
-        );
-        Ok(Box::new(ConstScoreQuery::new(
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(records) as Box<dyn Query>),
-                (Occur::Must, Box::new(passages)),
-            ])),
-            1.0,
-        )))
     }
+    let records = TermSetQuery::new(
+        keys.iter()
+            .map(|key| Term::from_field_text(fields.path, key)),
+    );
+    let passages = TermQuery::new(
+        Term::from_field_text(fields.doc_type, schema::PASSAGE),
+        IndexRecordOption::Basic,
+    );
+    Ok(Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(records) as Box<dyn Query>),
+            (Occur::Must, Box::new(passages)),
+        ])),
+        1.0,
+    )))
+}
+
+/// Every passage of the records whose committee's name matches `query`
+/// (run on the committee's words, which are indexed on each record's first
+/// passage only): the names found, as whole values of the committee
+/// column. A handful of names rather than thousands of records.
+fn whole_committees(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> Result<Box<dyn Query>> {
+    let fields = &index.fields;
+    let found = searcher.search(query, &tantivy::collector::DocSetCollector)?;
+    let mut names = std::collections::BTreeSet::new();
+    for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
+        let Some(column) = searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .str("committee_key")?
+        else {
+            continue;
+        };
+        let ords: std::collections::BTreeSet<u64> = doc_ids
+            .into_iter()
+            .filter_map(|doc_id| column.term_ords(doc_id).next())
+            .collect();
+        for ord in ords {
+            let mut name = String::new();
+            if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+                names.insert(name);
+            }
+        }
+    }
+    // The column holds each name as written; the index, as the committee
+    // key's analyser made it.
+    let mut analyzer = index.index.tokenizer_for_field(fields.committee_key)?;
+    let terms: Vec<Term> = names
+        .iter()
+        .filter_map(|name| {
+            let mut stream = analyzer.token_stream(name);
+            stream
+                .advance()
+                .then(|| Term::from_field_text(fields.committee_key, &stream.token().text))
+        })
+        .collect();
+    Ok(Box::new(ConstScoreQuery::new(
+        Box::new(TermSetQuery::new(terms)),
+        1.0,
+    )))
 }
 
 /// The field a leaf names, if any.

@@ -385,7 +385,7 @@ fn hit_of(
     Ok(Hit {
         id: text(fields.id).unwrap_or_default(),
         council: text(fields.council),
-        committee: text(fields.committee),
+        committee: committee_of(searcher, address)?,
         date,
         kind: text(fields.kind).unwrap_or_default(),
         topic: text(fields.topic),
@@ -407,6 +407,22 @@ fn hit_of(
         resolution: number(fields.resolution) == 1,
         also_in: Vec::new(),
     })
+}
+
+/// A passage's committee as the record names it, from the column that
+/// groups comparisons (the searchable words are on the record's first
+/// passage only, and not stored).
+fn committee_of(searcher: &Searcher, address: DocAddress) -> Result<Option<String>> {
+    let column = searcher
+        .segment_reader(address.segment_ord)
+        .fast_fields()
+        .str("committee_key")?;
+    let mut name = String::new();
+    Ok(crate::index::columns::first_str(
+        column.as_ref(),
+        address.doc_id,
+        &mut name,
+    ))
 }
 
 /// A corpus key as a path to open, under the corpus folder as shown.

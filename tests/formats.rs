@@ -292,7 +292,14 @@ fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
     let search = |query: &str| {
         let output =
             util::scrutiny_unprivileged(&workspace, &["search", query, "--json", "--limit", "50"]);
-        let found: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let found: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+                panic!(
+                    "search {query}: {error}; {}; stderr: {}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            });
         hits(&found)
             .iter()
             .map(|hit| hit["source"]["key"].as_str().unwrap().to_string())

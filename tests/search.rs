@@ -332,3 +332,47 @@ fn a_member_search_reaches_every_passage_of_the_meetings_they_attended() {
     // Someone who sent apologies did not attend.
     assert_eq!(search(&workspace, &["member:snape"])["total"], 0);
 }
+
+#[test]
+fn a_committee_search_reaches_every_passage_of_its_records_and_names_the_committee() {
+    let workspace = Workspace::with_corpus();
+    // Worcestershire's record (003) is its Children and Families O&S Panel;
+    // the committee's words are indexed on a record's first passage only.
+    let export = workspace
+        .scrutiny(&["export", "--all", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let passages_of_003 = String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .filter(|line| line.contains("003_1493e5dddea95e7c.txt"))
+        .count();
+    assert!(passages_of_003 > 3, "{passages_of_003}");
+    for found in [
+        search(&workspace, &["--all", "committee:panel"]),
+        search(&workspace, &["--all", "*", "--committee", "o&s panel"]),
+    ] {
+        assert_eq!(found["total"], passages_of_003, "{found}");
+        for hit in hits(&found) {
+            assert_eq!(hit["committee"], "Children and Families O&S Panel");
+        }
+    }
+    // Words and a committee: the record's matching passages, wherever
+    // they stand in it; excluded, the whole record goes.
+    let cse = search(&workspace, &["--all", "CSE"]);
+    let cse_in_003 = hits(&cse)
+        .iter()
+        .filter(|hit| text(hit, "committee") == "Children and Families O&S Panel")
+        .count();
+    assert!(cse_in_003 > 1);
+    let on_panel = search(&workspace, &["--all", "CSE", "--committee", "panel"]);
+    assert_eq!(on_panel["total"], cse_in_003);
+    let elsewhere = search(&workspace, &["--all", "CSE -committee:panel"]);
+    assert_eq!(
+        elsewhere["total"].as_u64().unwrap() + cse_in_003 as u64,
+        cse["total"].as_u64().unwrap()
+    );
+    // Every hit still names its committee, first passage or not.
+    assert!(hits(&cse)
+        .iter()
+        .all(|hit| !text(hit, "committee").is_empty()));
+}

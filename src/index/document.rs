@@ -102,7 +102,6 @@ pub fn passage_documents(
                 document.add_text(fields.council, council);
             }
             if let Some(committee) = &record.committee {
-                document.add_text(fields.committee, committee);
                 document.add_text(fields.committee_key, committee);
             }
             if let Some(date) = record.date {
@@ -125,11 +124,15 @@ pub fn passage_documents(
             if !officer_names.is_empty() {
                 document.add_text(fields.officers_json, officers_json);
             }
-            // Members attend the meeting, not a passage: indexed once, on
-            // the record's first passage, and a `member:` search widens
-            // to the whole record (`query`), which saves indexing every
-            // name again on every passage.
+            // The committee's words and the members belong to the meeting,
+            // not to a passage: indexed once, on the record's first
+            // passage, and a `committee:` or `member:` search widens to the
+            // whole record (`query`), which saves indexing them again on
+            // every passage.
             if Some(passage.number) == first_number {
+                if let Some(committee) = &record.committee {
+                    document.add_text(fields.committee, committee);
+                }
                 for member in &members {
                     document.add_text(fields.member, member);
                 }

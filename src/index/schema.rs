@@ -100,7 +100,9 @@ pub fn build() -> (Schema, Fields) {
         path: builder.add_text_field("path", string.clone() | STORED | FAST),
         file_key: builder.add_text_field("file_key", string.clone()),
         council: builder.add_text_field("council", keyword.clone().set_fast("raw")),
-        committee: builder.add_text_field("committee", text_field(ENGLISH, true) | STORED),
+        // Searched, not shown (the name shown is `committee_key`'s column),
+        // and indexed on a record's first passage only, as `member` is.
+        committee: builder.add_text_field("committee", text_field(ENGLISH, true)),
         committee_key: builder
             .add_text_field("committee_key", keyword_field(KEYWORD).set_fast("raw")),
         date: builder.add_date_field(

@@ -214,8 +214,13 @@ pub fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::proce
         return workspace.scrutiny(args).output().unwrap();
     }
     // The binary and the workspace must be reachable by the other user.
+    // Copied once: rewriting it before every run widens the moment in which
+    // a child that another test thread is forking holds it open for
+    // writing, and running it then fails with "Text file busy".
     let binary = workspace.path().join("scrutiny-bin");
-    std::fs::copy(assert_cmd::cargo::cargo_bin("scrutiny"), &binary).unwrap();
+    if !binary.exists() {
+        std::fs::copy(assert_cmd::cargo::cargo_bin("scrutiny"), &binary).unwrap();
+    }
     let everyone = std::fs::Permissions::from_mode(0o777);
     std::fs::set_permissions(workspace.path(), everyone).unwrap();
     for entry in walkdir::WalkDir::new(workspace.path()).follow_links(false) {
@@ -230,13 +235,26 @@ pub fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::proce
         };
         std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
     }
-    std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(&binary)
-        .args(args)
-        .current_dir(workspace.path())
-        .env("NO_COLOR", "1")
-        .env_remove("SCRUTINY_INDEX")
-        .output()
-        .expect("setpriv runs the binary as nobody")
+    let run = || {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(workspace.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SCRUTINY_INDEX")
+            .output()
+            .expect("setpriv runs the binary as nobody")
+    };
+    // That moment can still fall on the first run after the copy (ETXTBSY,
+    // which `setpriv` reports and exits on, having run nothing): try again.
+    let mut output = run();
+    for _ in 0..10 {
+        if !String::from_utf8_lossy(&output.stderr).contains("Text file busy") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        output = run();
+    }
+    output
 }
