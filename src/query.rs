@@ -651,6 +651,37 @@ impl Converter<'_> {
     }
 }
 
+/// The distinct values a string column holds for the documents matching
+/// `query`: each document's first value, named once per segment.
+fn distinct_values(
+    searcher: &Searcher,
+    query: &dyn Query,
+    column: &str,
+) -> Result<std::collections::BTreeSet<String>> {
+    let found = searcher.search(query, &tantivy::collector::DocSetCollector)?;
+    let mut values = std::collections::BTreeSet::new();
+    for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
+        let Some(strings) = searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .str(column)?
+        else {
+            continue;
+        };
+        let ords: std::collections::BTreeSet<u64> = doc_ids
+            .into_iter()
+            .filter_map(|doc_id| strings.term_ords(doc_id).next())
+            .collect();
+        for ord in ords {
+            let mut value = String::new();
+            if strings.ord_to_str(ord, &mut value).unwrap_or(false) {
+                values.insert(value);
+            }
+        }
+    }
+    Ok(values)
+}
+
 /// Every passage of the records that have a passage matching `query`:
 /// how a `member:` search reaches the whole record, the members being
 /// indexed on its first passage only. Each passage scores 1, as a filter
@@ -661,20 +692,7 @@ fn whole_records(
     query: &dyn Query,
 ) -> Result<Box<dyn Query>> {
     let fields = &index.fields;
-    let found = searcher.search(query, &tantivy::collector::DocSetCollector)?;
-    let mut keys = std::collections::BTreeSet::new();
-    let mut key = String::new();
-    for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
-        let paths = searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .str("path")?;
-        for doc_id in doc_ids {
-            if let Some(path) = crate::index::columns::first_str(paths.as_ref(), doc_id, &mut key) {
-                keys.insert(path);
-            }
-        }
-    }
+    let keys = distinct_values(searcher, query, "path")?;
     let records = TermSetQuery::new(
         keys.iter()
             .map(|key| Term::from_field_text(fields.path, key)),
@@ -702,27 +720,7 @@ fn whole_committees(
     query: &dyn Query,
 ) -> Result<Box<dyn Query>> {
     let fields = &index.fields;
-    let found = searcher.search(query, &tantivy::collector::DocSetCollector)?;
-    let mut names = std::collections::BTreeSet::new();
-    for (segment_ord, doc_ids) in crate::index::columns::by_segment(found) {
-        let Some(column) = searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .str("committee_key")?
-        else {
-            continue;
-        };
-        let ords: std::collections::BTreeSet<u64> = doc_ids
-            .into_iter()
-            .filter_map(|doc_id| column.term_ords(doc_id).next())
-            .collect();
-        for ord in ords {
-            let mut name = String::new();
-            if column.ord_to_str(ord, &mut name).unwrap_or(false) {
-                names.insert(name);
-            }
-        }
-    }
+    let names = distinct_values(searcher, query, "committee_key")?;
     // The column holds each name as written; the index, as the committee
     // key's analyser made it.
     let mut analyzer = index.index.tokenizer_for_field(fields.committee_key)?;
