@@ -182,9 +182,17 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
         )
     };
     let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
+    let mut committees = CommitteeColumns::new(&searcher);
     let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
-        candidates.push(hit_of(index, &searcher, address, score, corpus.as_deref())?);
+        candidates.push(hit_of(
+            index,
+            &searcher,
+            &mut committees,
+            address,
+            score,
+            corpus.as_deref(),
+        )?);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
 
@@ -342,6 +350,7 @@ impl Highlighter {
 fn hit_of(
     index: &ScrutinyIndex,
     searcher: &Searcher,
+    committees: &mut CommitteeColumns,
     address: DocAddress,
     score: f32,
     corpus: Option<&Path>,
@@ -385,7 +394,7 @@ fn hit_of(
     Ok(Hit {
         id: text(fields.id).unwrap_or_default(),
         council: text(fields.council),
-        committee: committee_of(searcher, address)?,
+        committee: committees.name(searcher, address)?,
         date,
         kind: text(fields.kind).unwrap_or_default(),
         topic: text(fields.topic),
@@ -409,20 +418,39 @@ fn hit_of(
     })
 }
 
-/// A passage's committee as the record names it, from the column that
-/// groups comparisons (the searchable words are on the record's first
-/// passage only, and not stored).
-fn committee_of(searcher: &Searcher, address: DocAddress) -> Result<Option<String>> {
-    let column = searcher
-        .segment_reader(address.segment_ord)
-        .fast_fields()
-        .str("committee_key")?;
-    let mut name = String::new();
-    Ok(crate::index::columns::first_str(
-        column.as_ref(),
-        address.doc_id,
-        &mut name,
-    ))
+/// Each segment's committee column, opened when a hit from that segment
+/// first asks for it: a passage's committee as the record names it (the
+/// searchable words are on the record's first passage only, and not
+/// stored). Opening a column per hit was a twentieth of a search.
+struct CommitteeColumns {
+    columns: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
+}
+
+impl CommitteeColumns {
+    fn new(searcher: &Searcher) -> CommitteeColumns {
+        CommitteeColumns {
+            columns: searcher.segment_readers().iter().map(|_| None).collect(),
+        }
+    }
+
+    fn name(&mut self, searcher: &Searcher, address: DocAddress) -> Result<Option<String>> {
+        let slot = &mut self.columns[address.segment_ord as usize];
+        let column = match slot {
+            Some(column) => column,
+            None => slot.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str("committee_key")?,
+            ),
+        };
+        let mut name = String::new();
+        Ok(crate::index::columns::first_str(
+            column.as_ref(),
+            address.doc_id,
+            &mut name,
+        ))
+    }
 }
 
 /// A corpus key as a path to open, under the corpus folder as shown.
@@ -534,9 +562,17 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
         Bound::Included(hash_term.clone()),
         Bound::Included(hash_term),
     );
+    let mut committees = CommitteeColumns::new(&searcher);
     let mut found = None;
     for address in searcher.search(&by_hash, &DocSetCollector)? {
-        let candidate = hit_of(index, &searcher, address, 0.0, corpus.as_deref())?;
+        let candidate = hit_of(
+            index,
+            &searcher,
+            &mut committees,
+            address,
+            0.0,
+            corpus.as_deref(),
+        )?;
         if candidate.id == id {
             found = Some(candidate);
             break;
@@ -551,7 +587,14 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
     );
     let mut item = Vec::new();
     for address in searcher.search(&same_file, &DocSetCollector)? {
-        let other = hit_of(index, &searcher, address, 0.0, corpus.as_deref())?;
+        let other = hit_of(
+            index,
+            &searcher,
+            &mut committees,
+            address,
+            0.0,
+            corpus.as_deref(),
+        )?;
         if other.id.is_empty() || other.item != passage.item || other.topic != passage.topic {
             continue;
         }
@@ -628,9 +671,17 @@ pub fn all_passages(index: &ScrutinyIndex) -> Result<Vec<Hit>> {
         Term::from_field_text(index.fields.doc_type, crate::index::schema::PASSAGE),
         IndexRecordOption::Basic,
     );
+    let mut committees = CommitteeColumns::new(&searcher);
     let mut hits = Vec::new();
     for address in searcher.search(&passages, &DocSetCollector)? {
-        hits.push(hit_of(index, &searcher, address, 0.0, corpus.as_deref())?);
+        hits.push(hit_of(
+            index,
+            &searcher,
+            &mut committees,
+            address,
+            0.0,
+            corpus.as_deref(),
+        )?);
     }
     hits.sort_by(|a, b| {
         (&a.source.key, a.source.pages, a.source.lines, &a.id).cmp(&(
