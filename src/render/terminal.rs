@@ -506,8 +506,9 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
     let ceiling = &report.ceiling;
     writeln!(
         out,
-        "ceiling, {} threads: reading files {:.0} MB/s · reading + tokenising + counting {:.0} MB/s ({} distinct words)",
+        "ceiling, {} thread{}: reading files {:.0} MB/s · reading + tokenising + counting {:.0} MB/s ({} distinct words)",
         ceiling.threads,
+        if ceiling.threads == 1 { "" } else { "s" },
         ceiling.read_mb_per_second,
         ceiling.tokenise_mb_per_second,
         ceiling.distinct_terms
