@@ -3,9 +3,11 @@
 //!
 //! It times each stage on its own (walk and read, extract, split), then the
 //! whole pipeline into a fresh temporary index with one thread and with
-//! every thread, reports throughput, CPU time, thread scaling, peak memory
-//! and index size, and measures query latency percentiles (search with
-//! snippets, in process) over a mixed query set.
+//! every thread, each run a `scrutiny index` process of its own (as a user
+//! runs it, with nothing left over from the run before), reports
+//! throughput, CPU time, thread scaling, peak memory and index size, and
+//! measures query latency percentiles (search with snippets, in process)
+//! over a mixed query set.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,7 +18,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::extract::{self, Hints};
 use crate::index::ScrutinyIndex;
-use crate::ingest::{self, IndexOptions};
+use crate::ingest;
 use crate::query::Filters;
 use crate::read;
 use crate::search::{self, SearchRequest};
@@ -57,7 +59,7 @@ pub struct IndexRun {
     pub mb_per_second: f64,
     pub records_per_second: f64,
     pub passages_per_second: f64,
-    /// The most memory the process held during this run, in MB.
+    /// The most memory the index process held, in MB.
     pub peak_rss_mb: f64,
 }
 
@@ -138,12 +140,6 @@ fn cpu_seconds() -> f64 {
     // utime, stime, cutime and cstime are fields 14 to 17 of the whole line:
     // 11 to 14 here.
     (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100.0
-}
-
-/// Starts the peak-memory count afresh (Linux's `clear_refs`), so that the
-/// next reading of [`peak_rss_mb`] covers only what follows.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Runs `work` with this thread, and every thread it starts, held to one
@@ -283,12 +279,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
         return Err(Error::CorpusEmpty(corpus.clone()));
     }
     let mut walk_and_read = started.elapsed().as_secs_f64();
-    // Every figure is taken from the page cache: the corpus is read once,
-    // untimed, before the first stage, which would otherwise pay for the
-    // disk alone (on a corpus not read for a while, ten times the rest).
-    for file in &walked.files {
-        let _ = std::fs::read(&file.path);
-    }
+    warm_page_cache(&walked.files);
     let (mut extract_seconds, mut split_seconds) = (0.0, 0.0);
     let mut bytes = 0u64;
     let mut passages = 0usize;
@@ -325,27 +316,21 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     let mut last_index = PathBuf::new();
     for threads in thread_counts {
         let index = scratch.path().join(format!("index-{threads}"));
-        let options = IndexOptions {
-            corpus: corpus.clone(),
-            index: index.clone(),
-            threads,
-            rebuild: true,
-            progress: false,
-        };
-        reset_peak_rss();
+        warm_page_cache(&walked.files);
         let cpu_before = cpu_seconds();
         let started = Instant::now();
+        let run = || index_process(corpus, &index, threads);
         let (summary, one_core) = if threads == 1 {
-            on_one_core(|| ingest::run(&options))
+            on_one_core(run)
         } else {
-            (ingest::run(&options), false)
+            (run(), false)
         };
         let summary = summary?;
         let wall = started.elapsed().as_secs_f64().max(1e-9);
         runs.push(IndexRun {
             threads,
             one_core,
-            peak_rss_mb: peak_rss_mb(),
+            peak_rss_mb: summary.peak_memory_mb,
             wall_seconds: wall,
             cpu_seconds: cpu_seconds() - cpu_before,
             mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
@@ -386,6 +371,64 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
         queries,
         pages,
     })
+}
+
+/// What an index process reports of its run (`scrutiny index --json`).
+#[derive(serde::Deserialize)]
+struct IndexProcessSummary {
+    n_files: usize,
+    n_passages: usize,
+    bytes_read: u64,
+    peak_memory_mb: f64,
+}
+
+/// Builds a fresh index of `corpus` at `index` with `threads` threads in a
+/// `scrutiny index` process of its own (this executable), and waits for it.
+/// The process inherits the calling thread's CPU affinity.
+fn index_process(corpus: &Path, index: &Path, threads: usize) -> Result<IndexProcessSummary> {
+    let failed = |reason: String| Error::IndexWrite {
+        path: index.to_path_buf(),
+        reason,
+    };
+    let executable = std::env::current_exe()
+        .map_err(|error| failed(format!("cannot find the scrutiny executable: {error}")))?;
+    let output = std::process::Command::new(&executable)
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .args([
+            "--threads",
+            &threads.to_string(),
+            "--rebuild",
+            "--json",
+            "-q",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|error| failed(format!("cannot run {}: {error}", executable.display())))?;
+    // Exit status 1 means some files could not be indexed, which the
+    // summary counts; anything else is a failed run.
+    if !matches!(output.status.code(), Some(0 | 1)) {
+        return Err(failed(format!(
+            "the index run failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|error| failed(format!("the index run's summary is unreadable: {error}")))
+}
+
+/// Reads every file of the corpus, untimed, so that the figure taken next
+/// comes from the page cache: otherwise the first stage would pay for the
+/// disk alone (on a corpus not read for a while, ten times the rest), and a
+/// machine that evicts cold pages (as this project's benchmark machine
+/// does) would hand part of the disk reads to whichever run came second.
+fn warm_page_cache(files: &[walk::SourceFile]) {
+    for file in files {
+        let _ = std::fs::read(&file.path);
+    }
 }
 
 /// The mixed query set: rare and common words, two words, a phrase, and
