@@ -181,18 +181,10 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
             searcher.search(&*query, &Count)?,
         )
     };
-    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
-    let mut committees = CommitteeColumns::new(&searcher);
+    let mut hits_of = HitReader::new(index, &searcher);
     let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
-        candidates.push(hit_of(
-            index,
-            &searcher,
-            &mut committees,
-            address,
-            score,
-            corpus.as_deref(),
-        )?);
+        candidates.push(hits_of.hit(address, score)?);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
 
@@ -347,98 +339,35 @@ impl Highlighter {
     }
 }
 
-fn hit_of(
-    index: &ScrutinyIndex,
-    searcher: &Searcher,
-    committees: &mut CommitteeColumns,
-    address: DocAddress,
-    score: f32,
-    corpus: Option<&Path>,
-) -> Result<Hit> {
-    let fields = index.fields;
-    let document: TantivyDocument = searcher.doc(address)?;
-    let text = |field| {
-        document
-            .get_first(field)
-            .and_then(|value| value.as_str())
-            .map(str::to_string)
-    };
-    let number = |field| {
-        document
-            .get_first(field)
-            .and_then(|value| value.as_u64())
-            .unwrap_or_default()
-    };
-    let date = document
-        .get_first(fields.date)
-        .and_then(|value| value.as_datetime())
-        .and_then(|date| {
-            jiff::Timestamp::from_second(date.into_timestamp_secs())
-                .ok()
-                .map(|timestamp| {
-                    timestamp
-                        .to_zoned(jiff::tz::TimeZone::UTC)
-                        .date()
-                        .to_string()
-                })
-        });
-    let officers: Vec<Person> = text(fields.officers_json)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default();
-    let key = text(fields.path).unwrap_or_default();
-    let line_first = u32::try_from(number(fields.line_first)).unwrap_or(0);
-    let line_last = u32::try_from(number(fields.line_last)).unwrap_or(0);
-    let page = |field| u32::try_from(number(field)).unwrap_or(0);
-    let pages =
-        Some([page(fields.page_first), page(fields.page_last)]).filter(|[first, _]| *first > 0);
-    Ok(Hit {
-        id: text(fields.id).unwrap_or_default(),
-        council: text(fields.council),
-        committee: committees.name(searcher, address)?,
-        date,
-        kind: text(fields.kind).unwrap_or_default(),
-        topic: text(fields.topic),
-        item: text(fields.item),
-        officers,
-        source: Source {
-            path: source_path(corpus, &key),
-            key,
-            lines: [line_first, line_last],
-            pages,
-        },
-        url: text(fields.url),
-        score,
-        snippet: String::new(),
-        highlights: Vec::new(),
-        snippet_html: String::new(),
-        snippet_field: String::new(),
-        text: text(fields.body).unwrap_or_default(),
-        resolution: number(fields.resolution) == 1,
-        also_in: Vec::new(),
-    })
+/// Turns passage documents into hits, with what every hit of one search
+/// shares worked out once: the corpus folder as shown, and each segment's
+/// committee column, opened when a hit from that segment first asks for it
+/// (opening it per hit was a twentieth of a search). A passage's committee
+/// comes from that column: the searchable words are on the record's first
+/// passage only, and not stored.
+struct HitReader<'a> {
+    index: &'a ScrutinyIndex,
+    searcher: &'a Searcher,
+    corpus: Option<PathBuf>,
+    committees: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
 }
 
-/// Each segment's committee column, opened when a hit from that segment
-/// first asks for it: a passage's committee as the record names it (the
-/// searchable words are on the record's first passage only, and not
-/// stored). Opening a column per hit was a twentieth of a search.
-struct CommitteeColumns {
-    columns: Vec<Option<Option<tantivy::columnar::StrColumn>>>,
-}
-
-impl CommitteeColumns {
-    fn new(searcher: &Searcher) -> CommitteeColumns {
-        CommitteeColumns {
-            columns: searcher.segment_readers().iter().map(|_| None).collect(),
+impl<'a> HitReader<'a> {
+    fn new(index: &'a ScrutinyIndex, searcher: &'a Searcher) -> HitReader<'a> {
+        HitReader {
+            index,
+            searcher,
+            corpus: shown_corpus(index.commit_info().and_then(|info| info.corpus)),
+            committees: searcher.segment_readers().iter().map(|_| None).collect(),
         }
     }
 
-    fn name(&mut self, searcher: &Searcher, address: DocAddress) -> Result<Option<String>> {
-        let slot = &mut self.columns[address.segment_ord as usize];
+    fn committee(&mut self, address: DocAddress) -> Result<Option<String>> {
+        let slot = &mut self.committees[address.segment_ord as usize];
         let column = match slot {
             Some(column) => column,
             None => slot.insert(
-                searcher
+                self.searcher
                     .segment_reader(address.segment_ord)
                     .fast_fields()
                     .str("committee_key")?,
@@ -450,6 +379,74 @@ impl CommitteeColumns {
             address.doc_id,
             &mut name,
         ))
+    }
+}
+
+impl HitReader<'_> {
+    /// The hit for one passage document.
+    fn hit(&mut self, address: DocAddress, score: f32) -> Result<Hit> {
+        let (index, searcher) = (self.index, self.searcher);
+        let fields = index.fields;
+        let document: TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            document
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .map(str::to_string)
+        };
+        let number = |field| {
+            document
+                .get_first(field)
+                .and_then(|value| value.as_u64())
+                .unwrap_or_default()
+        };
+        let date = document
+            .get_first(fields.date)
+            .and_then(|value| value.as_datetime())
+            .and_then(|date| {
+                jiff::Timestamp::from_second(date.into_timestamp_secs())
+                    .ok()
+                    .map(|timestamp| {
+                        timestamp
+                            .to_zoned(jiff::tz::TimeZone::UTC)
+                            .date()
+                            .to_string()
+                    })
+            });
+        let officers: Vec<Person> = text(fields.officers_json)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        let key = text(fields.path).unwrap_or_default();
+        let line_first = u32::try_from(number(fields.line_first)).unwrap_or(0);
+        let line_last = u32::try_from(number(fields.line_last)).unwrap_or(0);
+        let page = |field| u32::try_from(number(field)).unwrap_or(0);
+        let pages =
+            Some([page(fields.page_first), page(fields.page_last)]).filter(|[first, _]| *first > 0);
+        Ok(Hit {
+            id: text(fields.id).unwrap_or_default(),
+            council: text(fields.council),
+            committee: self.committee(address)?,
+            date,
+            kind: text(fields.kind).unwrap_or_default(),
+            topic: text(fields.topic),
+            item: text(fields.item),
+            officers,
+            source: Source {
+                path: source_path(self.corpus.as_deref(), &key),
+                key,
+                lines: [line_first, line_last],
+                pages,
+            },
+            url: text(fields.url),
+            score,
+            snippet: String::new(),
+            highlights: Vec::new(),
+            snippet_html: String::new(),
+            snippet_field: String::new(),
+            text: text(fields.body).unwrap_or_default(),
+            resolution: number(fields.resolution) == 1,
+            also_in: Vec::new(),
+        })
     }
 }
 
@@ -553,7 +550,6 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
 
     let searcher = index.searcher()?;
     let fields = index.fields;
-    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
     let Some(hash) = document::hash_of_id(id) else {
         return Ok(None);
     };
@@ -562,17 +558,10 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
         Bound::Included(hash_term.clone()),
         Bound::Included(hash_term),
     );
-    let mut committees = CommitteeColumns::new(&searcher);
+    let mut hits_of = HitReader::new(index, &searcher);
     let mut found = None;
     for address in searcher.search(&by_hash, &DocSetCollector)? {
-        let candidate = hit_of(
-            index,
-            &searcher,
-            &mut committees,
-            address,
-            0.0,
-            corpus.as_deref(),
-        )?;
+        let candidate = hits_of.hit(address, 0.0)?;
         if candidate.id == id {
             found = Some(candidate);
             break;
@@ -587,14 +576,7 @@ pub fn passage(index: &ScrutinyIndex, id: &str) -> Result<Option<PassageInContex
     );
     let mut item = Vec::new();
     for address in searcher.search(&same_file, &DocSetCollector)? {
-        let other = hit_of(
-            index,
-            &searcher,
-            &mut committees,
-            address,
-            0.0,
-            corpus.as_deref(),
-        )?;
+        let other = hits_of.hit(address, 0.0)?;
         if other.id.is_empty() || other.item != passage.item || other.topic != passage.topic {
             continue;
         }
@@ -666,22 +648,14 @@ pub fn all_passages(index: &ScrutinyIndex) -> Result<Vec<Hit>> {
     use tantivy::Term;
 
     let searcher = index.searcher()?;
-    let corpus = shown_corpus(index.commit_info().and_then(|info| info.corpus));
     let passages = TermQuery::new(
         Term::from_field_text(index.fields.doc_type, crate::index::schema::PASSAGE),
         IndexRecordOption::Basic,
     );
-    let mut committees = CommitteeColumns::new(&searcher);
+    let mut hits_of = HitReader::new(index, &searcher);
     let mut hits = Vec::new();
     for address in searcher.search(&passages, &DocSetCollector)? {
-        hits.push(hit_of(
-            index,
-            &searcher,
-            &mut committees,
-            address,
-            0.0,
-            corpus.as_deref(),
-        )?);
+        hits.push(hits_of.hit(address, 0.0)?);
     }
     hits.sort_by(|a, b| {
         (&a.source.key, a.source.pages, a.source.lines, &a.id).cmp(&(
