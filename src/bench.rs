@@ -142,8 +142,9 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100.0
 }
 
-/// Runs `work` with this thread, and every thread it starts, held to one
-/// CPU core; false beside the result when that could not be done.
+/// Runs `work` with this thread, and every thread or process it starts,
+/// held to one CPU core; false beside the result when that could not be
+/// done.
 #[cfg(target_os = "linux")]
 fn on_one_core<T>(work: impl FnOnce() -> T) -> (T, bool) {
     let size = std::mem::size_of::<libc::cpu_set_t>();

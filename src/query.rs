@@ -697,14 +697,11 @@ fn whole_records(
         keys.iter()
             .map(|key| Term::from_field_text(fields.path, key)),
     );
-    let passages = TermQuery::new(
-        Term::from_field_text(fields.doc_type, schema::PASSAGE),
-        IndexRecordOption::Basic,
-    );
+    // The path is on each record's manifest entry too: passages only.
     Ok(Box::new(ConstScoreQuery::new(
         Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(records) as Box<dyn Query>),
-            (Occur::Must, Box::new(passages)),
+            (Occur::Must, all_passages(fields)),
         ])),
         1.0,
     )))

@@ -79,34 +79,6 @@ fn run_hash(words: &[u64]) -> u64 {
     })
 }
 
-/// How many values two sorted sets share: each value of the smaller looked
-/// up in the larger, from where the last one was found (a group of
-/// duplicates gathers many more shingles than one passage has).
-fn shared(a: &[u64], b: &[u64]) -> usize {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let mut rest = large;
-    let mut count = 0;
-    for value in small {
-        let at = rest.partition_point(|other| other < value);
-        if rest.get(at) == Some(value) {
-            count += 1;
-            rest = &rest[at + 1..];
-        } else {
-            rest = &rest[at..];
-        }
-    }
-    count
-}
-
-/// True when two shingle sets are the same passage.
-pub fn same_passage(a: &[u64], b: &[u64]) -> bool {
-    let smaller = a.len().min(b.len());
-    if smaller == 0 {
-        return false;
-    }
-    shared(a, b) >= needed(smaller)
-}
-
 /// Groups items (in rank order) into distinct passages: each kept item with
 /// the items that duplicate it, in rank order. An item joins the first
 /// group, in rank order, holding enough of its shingles.
@@ -157,8 +129,8 @@ impl Owners {
 }
 
 impl Groups {
-    /// The first group that is the same passage as `shingles` (by
-    /// [`same_passage`] on the group's shingle set).
+    /// The first group that is the same passage as `shingles`: sharing
+    /// [`needed`] of the shingles of whichever of the two has fewer.
     fn holding(&mut self, shingles: &[u64]) -> Option<usize> {
         self.shared.clear();
         self.shared.resize(self.sizes.len(), 0);
@@ -204,6 +176,35 @@ impl Groups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many values two sorted sets share: each value of the smaller looked
+    /// up in the larger, from where the last one was found (a group of
+    /// duplicates gathers many more shingles than one passage has).
+    fn shared(a: &[u64], b: &[u64]) -> usize {
+        let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        let mut rest = large;
+        let mut count = 0;
+        for value in small {
+            let at = rest.partition_point(|other| other < value);
+            if rest.get(at) == Some(value) {
+                count += 1;
+                rest = &rest[at + 1..];
+            } else {
+                rest = &rest[at..];
+            }
+        }
+        count
+    }
+
+    /// True when two shingle sets are the same passage: the rule, pair by
+    /// pair, that the grouping applies to whole groups.
+    fn same_passage(a: &[u64], b: &[u64]) -> bool {
+        let smaller = a.len().min(b.len());
+        if smaller == 0 {
+            return false;
+        }
+        shared(a, b) >= needed(smaller)
+    }
 
     /// The grouping as first written: sorted shingle vectors, merged on
     /// every duplicate, compared with [`same_passage`].

@@ -13,6 +13,19 @@ fn search(workspace: &Workspace, args: &[&str]) -> Value {
 }
 
 /// The text of source lines `[first, last]` of a hit, read from disk.
+/// How many passages the index holds from the file named `file_name`, as
+/// `scrutiny export --all` lists them.
+fn passages_in(workspace: &Workspace, file_name: &str) -> usize {
+    let export = workspace
+        .scrutiny(&["export", "--all", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .filter(|line| line.contains(file_name))
+        .count()
+}
+
 fn cited_lines(workspace: &Workspace, hit: &Value) -> String {
     let path = workspace
         .path()
@@ -295,14 +308,7 @@ fn a_member_search_reaches_every_passage_of_the_meetings_they_attended() {
     let in_001 = |hit: &Value| hit["source"]["key"] == "staffordshire/001_8db6af9c7e41f3bb.txt";
     // John Francis chaired the Staffordshire meeting of 26 September 2017
     // (001); members are indexed on a record's first passage only.
-    let export = workspace
-        .scrutiny(&["export", "--all", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    let passages_of_001 = String::from_utf8_lossy(&export.stdout)
-        .lines()
-        .filter(|line| line.contains("001_8db6af9c7e41f3bb.txt"))
-        .count();
+    let passages_of_001 = passages_in(&workspace, "001_8db6af9c7e41f3bb.txt");
     assert!(passages_of_001 > 10, "{passages_of_001}");
     let attended = search(&workspace, &["--all", "member:francis"]);
     assert_eq!(attended["total"], passages_of_001);
@@ -338,14 +344,7 @@ fn a_committee_search_reaches_every_passage_of_its_records_and_names_the_committ
     let workspace = Workspace::with_corpus();
     // Worcestershire's record (003) is its Children and Families O&S Panel;
     // the committee's words are indexed on a record's first passage only.
-    let export = workspace
-        .scrutiny(&["export", "--all", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    let passages_of_003 = String::from_utf8_lossy(&export.stdout)
-        .lines()
-        .filter(|line| line.contains("003_1493e5dddea95e7c.txt"))
-        .count();
+    let passages_of_003 = passages_in(&workspace, "003_1493e5dddea95e7c.txt");
     assert!(passages_of_003 > 3, "{passages_of_003}");
     for found in [
         search(&workspace, &["--all", "committee:panel"]),
