@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use scrutiny::extract::{self, Hints};
+use scrutiny::glossary::Glossary;
 use scrutiny::index::ScrutinyIndex;
 use scrutiny::ingest::{self, IndexOptions};
 use scrutiny::read;
-use scrutiny::search::{self, SearchRequest};
+use scrutiny::request::SearchRequest;
+use scrutiny::search;
 use scrutiny::split;
 use scrutiny::walk::{self, Format};
 
@@ -199,10 +201,13 @@ fn query(criterion: &mut Criterion) {
         "CSE AND NOT sexting",
     ] {
         let request = SearchRequest::new(query, 10);
+        let glossary = Glossary::builtin();
         group.bench_with_input(
             BenchmarkId::new("search+snippets", query),
             &request,
-            |bencher, request| bencher.iter(|| search::search(&index, request).unwrap()),
+            |bencher, request| {
+                bencher.iter(|| search::search(&index, request, Some(&glossary)).unwrap())
+            },
         );
     }
     group.finish();

@@ -17,11 +17,12 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::extract::{self, Hints};
+use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
 use crate::ingest;
-use crate::query::Filters;
 use crate::read;
-use crate::search::{self, SearchRequest};
+use crate::request::{Filters, SearchRequest};
+use crate::search;
 use crate::split;
 use crate::walk;
 
@@ -473,16 +474,17 @@ fn query_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<QueryLatency>>
     let index = ScrutinyIndex::open(index_dir)?;
     let mut latencies = Vec::new();
     for (kind, query, filters) in query_set(&index)? {
-        let request = SearchRequest {
-            filters,
-            ..SearchRequest::new(&query, 10)
-        };
+        let mut request = SearchRequest::new(&query, 10);
+        request.selection.filters = filters;
+        let glossary = Glossary::builtin();
         let mut histogram =
             Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
         let mut hits = 0;
         for _ in 0..repeat {
             let started = Instant::now();
-            hits = search::search(&index, &request)?.hits.len();
+            hits = search::search(&index, &request, Some(&glossary))?
+                .hits
+                .len();
             let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
             histogram.saturating_record(micros.max(1));
         }

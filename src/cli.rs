@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::compare::GroupBy;
+use crate::export::ExportFormat;
+use crate::request::{CompareRequest, SearchRequest, Selection};
 use crate::synth::SynthFormat;
 
 const AFTER_HELP: &str = "\
@@ -147,9 +148,20 @@ pub enum Command {
     /// records/s and passages/s, CPU time, the time per stage, thread
     /// scaling, peak memory, index size and query latency percentiles.
     Bench(BenchArgs),
+    /// Print a shell's completion script: scrutiny completions bash > ~/.local/share/bash-completion/completions/scrutiny
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): scrutiny man > scrutiny.1; man ./scrutiny.1
+    Man,
     /// Write a generated corpus of realistic council minutes (for benchmarks
     /// and relevance tests), the same for the same seed.
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -209,19 +221,8 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// What to search for, e.g. sexting, "driving licence", 'CSE AND NOT sexting'.
-    pub query: String,
-
     #[command(flatten)]
-    pub filters: FilterArgs,
-
-    /// How many passages to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub limit: u16,
-
-    /// Show passages published more than once separately, not as one hit.
-    #[arg(long)]
-    pub all: bool,
+    pub request: SearchRequest,
 
     #[command(flatten)]
     pub common: QueryArgs,
@@ -229,19 +230,8 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The subject, e.g. "taxi driver licensing"; passages with any of the words match.
-    pub query: String,
-
-    /// What to put side by side.
-    #[arg(long, value_enum, default_value_t = GroupBy::Council)]
-    pub by: GroupBy,
-
-    /// Best passages shown per group.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
-    pub per: u16,
-
     #[command(flatten)]
-    pub filters: FilterArgs,
+    pub request: CompareRequest,
 
     #[command(flatten)]
     pub common: QueryArgs,
@@ -249,21 +239,22 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
-    /// The subject, e.g. CSE; passages with any of the words match.
-    pub query: String,
-
     #[command(flatten)]
-    pub filters: FilterArgs,
+    pub selection: Selection,
 
     #[command(flatten)]
     pub common: QueryArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("q", |query| query
+    .required(false)
+    .required_unless_present("all")
+    .conflicts_with("all")
+    .help("The search whose passages to export (or --all)")))]
 pub struct ExportArgs {
-    /// The search whose passages to export (or --all).
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
-    pub query: Option<String>,
+    #[command(flatten)]
+    pub selection: Selection,
 
     /// Export every passage in the index.
     #[arg(long)]
@@ -271,19 +262,21 @@ pub struct ExportArgs {
 
     /// What to write.
     #[arg(long, value_enum)]
-    pub format: crate::export::ExportFormat,
+    pub format: ExportFormat,
 
     /// The file (csv, jsonl; default standard output) or folder
-    /// (opensearch, quickwit) to write.
-    #[arg(long, value_name = "PATH")]
+    /// (opensearch, quickwit: required) to write.
+    #[arg(
+        long,
+        value_name = "PATH",
+        required_if_eq_any([("format", "opensearch"), ("format", "quickwit")])
+    )]
     pub out: Option<PathBuf>,
 
-    /// After writing, post the files to this engine (an http:// address).
+    /// After writing, post the files to this engine (an http:// address);
+    /// with --format opensearch or quickwit.
     #[arg(long, value_name = "URL")]
     pub push: Option<String>,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
 
     #[command(flatten)]
     pub common: QueryArgs,
@@ -304,10 +297,8 @@ pub enum WatchAction {
     Add {
         /// A short name for the search, e.g. taxi.
         name: String,
-        /// The query, in `search`'s language.
-        query: String,
         #[command(flatten)]
-        filters: FilterArgs,
+        selection: Selection,
         #[command(flatten)]
         common: QueryArgs,
     },
@@ -351,37 +342,12 @@ pub struct EvalArgs {
     /// ranks first, graded; see tests/judgements/seeds.toml.
     pub file: PathBuf,
 
+    /// Measure without the glossary's acronyms and synonyms.
+    #[arg(long)]
+    pub no_expand: bool,
+
     #[command(flatten)]
     pub common: QueryArgs,
-}
-
-/// Filters shared by search, compare and timeline.
-#[derive(Debug, Args)]
-pub struct FilterArgs {
-    /// Only this council (repeat for several).
-    #[arg(long = "council", value_name = "COUNCIL")]
-    pub councils: Vec<String>,
-
-    /// Only committees whose name contains these words.
-    #[arg(long)]
-    pub committee: Option<String>,
-
-    /// Only agenda items this officer attended, e.g. "Blair Keltie".
-    #[arg(long, value_name = "NAME")]
-    pub officer: Option<String>,
-
-    /// Only meetings on or after this date (YYYY-MM-DD); undated records are left out.
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-
-    /// Only meetings on or before this date (YYYY-MM-DD); undated records are left out.
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-
-    /// Only decisions: the RESOLVED passages of minutes ("RESOLVED – That:
-    /// a) … b) …"), to find what boards decided about a subject.
-    #[arg(long)]
-    pub resolutions: bool,
 }
 
 /// Options shared by every command that reads the index.
@@ -390,10 +356,6 @@ pub struct QueryArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-
-    /// Do not expand acronyms and synonyms from the glossary.
-    #[arg(long)]
-    pub no_expand: bool,
 
     /// The corpus to build the index from, or refresh it from (default: the
     /// folder the index was built from, else `corpus`).

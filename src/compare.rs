@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score};
@@ -18,28 +18,18 @@ use tantivy::{DateTime, DocId, Score};
 use crate::error::Result;
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
-use crate::query::{self, Expansion, Filters, GroupFilter, QueryOptions};
-use crate::search::{self, Hit, SearchRequest};
+use crate::query::{self, Expansion, QueryOptions};
+use crate::request::{CompareRequest, Filters, GroupFilter, SearchRequest, Selection};
+use crate::search::{self, Hit};
 
 /// What to group passages by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     #[default]
     Council,
     Committee,
     Year,
-}
-
-/// A comparison to make.
-#[derive(Debug, Clone)]
-pub struct CompareRequest {
-    pub query: String,
-    pub by: GroupBy,
-    /// Best passages shown per group.
-    pub per: usize,
-    pub filters: Filters,
-    pub glossary: Option<Glossary>,
 }
 
 /// One group's share of the matches.
@@ -242,14 +232,15 @@ impl SegmentCollector for SegmentTallies {
 }
 
 /// Compares how groups discussed a query.
-pub fn compare(index: &ScrutinyIndex, request: &CompareRequest) -> Result<Comparison> {
-    let (tallies, expansions) = tallies(
-        index,
-        &request.query,
-        &request.filters,
-        request.glossary.as_ref(),
-        true,
-    )?;
+pub fn compare(
+    index: &ScrutinyIndex,
+    request: &CompareRequest,
+    glossary: Option<&Glossary>,
+) -> Result<Comparison> {
+    let selection = &request.selection;
+    let glossary = selection.glossary(glossary);
+    let (tallies, expansions) =
+        tallies(index, selection.text(), &selection.filters, glossary, true)?;
     let mut groups: BTreeMap<Option<String>, (Group, Option<i64>, Option<i64>)> = BTreeMap::new();
     for tally in &tallies {
         let key = match request.by {
@@ -291,24 +282,25 @@ pub fn compare(index: &ScrutinyIndex, request: &CompareRequest) -> Result<Compar
         _ => groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key))),
     }
     for group in &mut groups {
-        let mut filters = request.filters.clone();
+        let mut filters = selection.filters.clone();
         filters.group = Some(match request.by {
             GroupBy::Council => GroupFilter::Council(group.key.clone()),
             GroupBy::Committee => GroupFilter::Committee(group.key.clone()),
             GroupBy::Year => GroupFilter::Year(group.key.as_ref().and_then(|key| key.parse().ok())),
         });
-        let search_request = SearchRequest {
-            query: request.query.clone(),
-            filters,
+        let best = search::Run {
+            query: selection.text(),
+            filters: &filters,
+            glossary,
+            skip: 0,
             limit: request.per,
-            glossary: request.glossary.clone(),
             all: false,
             any_word: true,
         };
-        group.hits = search::search(index, &search_request)?.hits;
+        group.hits = search::run(index, &best)?.hits;
     }
     Ok(Comparison {
-        query: request.query.clone(),
+        query: selection.text().to_string(),
         by: request.by,
         total,
         expansions,
@@ -341,11 +333,16 @@ pub struct Timeline {
 /// Counts matching passages per council and year.
 pub fn timeline(
     index: &ScrutinyIndex,
-    query_text: &str,
-    filters: &Filters,
+    selection: &Selection,
     glossary: Option<&Glossary>,
 ) -> Result<Timeline> {
-    let (tallies, expansions) = tallies(index, query_text, filters, glossary, true)?;
+    let (tallies, expansions) = tallies(
+        index,
+        selection.text(),
+        &selection.filters,
+        selection.glossary(glossary),
+        true,
+    )?;
     let mut councils: BTreeMap<Option<String>, CouncilTimeline> = BTreeMap::new();
     let mut years = std::collections::BTreeSet::new();
     for tally in tallies {
@@ -367,7 +364,7 @@ pub fn timeline(
         }
     }
     Ok(Timeline {
-        query: query_text.to_string(),
+        query: selection.text().to_string(),
         years: years.into_iter().collect(),
         expansions,
         councils: councils.into_values().collect(),
@@ -391,13 +388,18 @@ pub struct Facets {
 }
 
 /// Counts what a search (every word required) matches, per facet.
-pub fn facets(index: &ScrutinyIndex, request: &SearchRequest) -> Result<Facets> {
+pub fn facets(
+    index: &ScrutinyIndex,
+    request: &SearchRequest,
+    glossary: Option<&Glossary>,
+) -> Result<Facets> {
+    let selection = &request.selection;
     let (tallies, _) = tallies(
         index,
-        &request.query,
-        &request.filters,
-        request.glossary.as_ref(),
-        request.any_word,
+        selection.text(),
+        &selection.filters,
+        selection.glossary(glossary),
+        false,
     )?;
     let mut councils: BTreeMap<String, usize> = BTreeMap::new();
     let mut committees: BTreeMap<String, usize> = BTreeMap::new();

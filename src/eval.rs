@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
-use crate::search::{self, Hit, SearchRequest, Source};
+use crate::request::SearchRequest;
+use crate::search::{self, Hit, Source};
 
 /// How many hits the measures look at.
 pub const CUTOFF: usize = 10;
@@ -159,11 +160,8 @@ pub fn evaluate(
 ) -> Result<EvalReport> {
     let mut scores = Vec::new();
     for query in queries {
-        let request = SearchRequest {
-            glossary: glossary.cloned(),
-            ..SearchRequest::new(&query.text, CUTOFF)
-        };
-        let results = search::search(index, &request)?;
+        let request = SearchRequest::new(&query.text, CUTOFF);
+        let results = search::search(index, &request, glossary)?;
         let mut credited = vec![false; query.relevant.len()];
         let grades: Vec<u8> = results
             .hits

@@ -354,3 +354,67 @@ pub fn push(base: &str, format: ExportFormat, files: &[PathBuf]) -> Result<Vec<S
     }
     Ok(log)
 }
+
+/// Where `scrutiny export` writes, and whether it then posts the files.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    pub format: ExportFormat,
+    /// The file (csv, jsonl) or folder (opensearch, quickwit); standard
+    /// output for csv and jsonl when absent.
+    pub out: Option<&'a Path>,
+    /// An engine to post the written files to.
+    pub push: Option<&'a str>,
+}
+
+/// Writes `rows` where `destination` says; returns a line for the user per
+/// thing done (the files written, each request sent).
+pub fn write(rows: &[Row], destination: &Destination) -> Result<Vec<String>, String> {
+    let Destination { format, out, push } = *destination;
+    let engine = matches!(format, ExportFormat::Opensearch | ExportFormat::Quickwit);
+    if push.is_some() && !engine {
+        return Err(
+            "--push sends files to an engine: use it with --format opensearch or quickwit".into(),
+        );
+    }
+    let cannot =
+        |path: &Path, error: std::io::Error| format!("cannot write {}: {error}", path.display());
+    let rows_to = |sink: &mut dyn Write| match format {
+        ExportFormat::Csv => write_csv(sink, rows),
+        _ => write_jsonl(sink, rows),
+    };
+    let mut notes = Vec::new();
+    match (engine, out) {
+        (false, None) => rows_to(&mut std::io::stdout().lock())
+            .map_err(|error| format!("cannot write to standard output: {error}"))?,
+        (false, Some(path)) => {
+            let file = std::fs::File::create(path).map_err(|error| cannot(path, error))?;
+            let mut sink = std::io::BufWriter::new(file);
+            rows_to(&mut sink)
+                .and_then(|()| sink.flush())
+                .map_err(|error| cannot(path, error))?;
+            notes.push(format!(
+                "wrote {} passages to {}",
+                rows.len(),
+                path.display()
+            ));
+        }
+        (true, None) => return Err(
+            "--format opensearch and quickwit write several files: name a folder with --out DIR"
+                .into(),
+        ),
+        (true, Some(dir)) => {
+            let files =
+                write_engine_files(dir, format, rows).map_err(|error| cannot(dir, error))?;
+            notes.push(format!(
+                "wrote {} passages in {} files to {}",
+                rows.len(),
+                files.len(),
+                dir.display()
+            ));
+            if let Some(url) = push {
+                notes.extend(self::push(url, format, &files)?);
+            }
+        }
+    }
+    Ok(notes)
+}

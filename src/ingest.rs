@@ -81,7 +81,15 @@ impl IndexSummary {
         }
     }
 
-    /// True when the run changed anything.
+    /// True when a file could not be indexed, in this run or an earlier
+    /// one, or a path in the corpus was passed over.
+    pub fn any_failed(&self) -> bool {
+        !self.failures.is_empty()
+            || !self.earlier_failures.is_empty()
+            || !self.walk_errors.is_empty()
+    }
+
+    /// True when the run added, changed, removed or renamed a record.
     pub fn changed_anything(&self) -> bool {
         self.n_added + self.n_changed + self.n_removed + self.n_renamed > 0 || self.rebuilt
     }

@@ -15,6 +15,7 @@ pub mod query;
 pub mod rank;
 pub mod read;
 pub mod render;
+pub mod request;
 pub mod search;
 pub mod serve;
 pub mod snippet;

@@ -8,7 +8,6 @@
 
 use std::ops::Bound;
 
-use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery,
@@ -23,6 +22,7 @@ use tantivy::Term;
 use crate::error::{Error, QueryError, Result};
 use crate::glossary::{self, Glossary};
 use crate::index::{document, schema, ScrutinyIndex};
+use crate::request::{Filters, GroupFilter};
 
 /// Fields a query may name, as `field:value`.
 pub const QUERY_FIELDS: &[&str] = &[
@@ -36,45 +36,6 @@ pub const QUERY_FIELDS: &[&str] = &[
     "item",
     "year",
 ];
-
-/// Restrictions on top of the query text.
-#[derive(Debug, Clone, Default)]
-pub struct Filters {
-    /// Any of these councils (case does not matter).
-    pub councils: Vec<String>,
-    pub committee: Option<String>,
-    pub officer: Option<String>,
-    /// First meeting date included.
-    pub from: Option<Date>,
-    /// Last meeting date included.
-    pub to: Option<Date>,
-    /// Only one group of a comparison.
-    pub group: Option<GroupFilter>,
-    /// Only decisions: RESOLVED passages.
-    pub resolutions: bool,
-}
-
-/// One group of a comparison, as a filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GroupFilter {
-    /// A council, by its name; `None` for records with no council.
-    Council(Option<String>),
-    /// A committee, by its exact name; `None` for records with none.
-    Committee(Option<String>),
-    /// A meeting year; `None` for undated records.
-    Year(Option<u64>),
-}
-
-/// Parses a `YYYY-MM-DD` date given on the command line or in a URL.
-pub fn parse_date(what: &'static str, value: &str) -> Result<Date> {
-    value
-        .parse::<Date>()
-        .map_err(|error| Error::InvalidArgument {
-            what,
-            value: value.to_string(),
-            reason: format!("expected a date as YYYY-MM-DD ({error})"),
-        })
-}
 
 /// Checks a query for the mistakes people make, pointing at the column.
 pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
@@ -396,15 +357,7 @@ pub fn build(
         ));
     }
     if filters.from.is_some() || filters.to.is_some() {
-        if let (Some(from), Some(to)) = (filters.from, filters.to) {
-            if from > to {
-                return Err(Error::InvalidArgument {
-                    what: "date range",
-                    value: format!("{from} to {to}"),
-                    reason: "the first date is after the last".into(),
-                });
-            }
-        }
+        filters.check()?;
         let lower = match filters.from {
             Some(from) => Bound::Included(Term::from_field_date_for_search(
                 fields.date,

@@ -17,40 +17,30 @@ use crate::error::{Error, Result};
 use crate::extract::Person;
 use crate::glossary::{self, Glossary};
 use crate::index::{document, ScrutinyIndex};
-use crate::query::{self, Correction, Expansion, Filters, QueryOptions};
+use crate::query::{self, Correction, Expansion, QueryOptions};
 use crate::rank;
+use crate::request::{Filters, SearchRequest, Selection};
 use crate::snippet::Highlighted;
 
 /// The longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 240;
 
-/// What to search for.
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    pub query: String,
-    pub filters: Filters,
-    pub limit: usize,
+/// One run of the ranking: what every entry point (a search, a
+/// comparison's groups, an export, a saved search) turns its request into.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run<'a> {
+    pub query: &'a str,
+    pub filters: &'a Filters,
     /// The glossary to expand terms with; `None` expands nothing.
-    pub glossary: Option<Glossary>,
+    pub glossary: Option<&'a Glossary>,
+    /// Passages (after duplicates collapse) left out before the first one
+    /// returned: the earlier pages.
+    pub skip: usize,
+    pub limit: usize,
     /// Show duplicate passages separately instead of collapsing them.
     pub all: bool,
     /// Match passages with any of the words, not all of them.
     pub any_word: bool,
-}
-
-impl SearchRequest {
-    /// A request with the default settings: built-in glossary, duplicates
-    /// collapsed, every word required.
-    pub fn new(query: &str, limit: usize) -> SearchRequest {
-        SearchRequest {
-            query: query.to_string(),
-            filters: Filters::default(),
-            limit,
-            glossary: Some(Glossary::builtin()),
-            all: false,
-            any_word: false,
-        }
-    }
 }
 
 /// Another place a collapsed passage appears.
@@ -152,20 +142,41 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
-/// Runs a search.
-pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchResults> {
+/// Runs a search: the page of ranked passages the request asks for.
+pub fn search(
+    index: &ScrutinyIndex,
+    request: &SearchRequest,
+    glossary: Option<&Glossary>,
+) -> Result<SearchResults> {
+    let selection = &request.selection;
+    run(
+        index,
+        &Run {
+            query: selection.text(),
+            filters: &selection.filters,
+            glossary: selection.glossary(glossary),
+            skip: request.limit.saturating_mul(request.page.saturating_sub(1)),
+            limit: request.limit,
+            all: request.all,
+            any_word: false,
+        },
+    )
+}
+
+pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults> {
     let searcher = index.searcher()?;
     check_councils(index, &searcher, &request.filters.councils)?;
     let options = QueryOptions {
-        glossary: request.glossary.as_ref(),
+        glossary: request.glossary,
         any_word: request.any_word,
     };
-    let built = query::build(index, &searcher, &request.query, &request.filters, options)?;
+    let built = query::build(index, &searcher, request.query, request.filters, options)?;
     let query = built.query;
 
     // Fetch more than asked: duplicates collapse, and ties at the cut are
     // broken by id the same way on every run, whatever the segment layout.
-    let fetch = request.limit.saturating_mul(3).saturating_add(20);
+    let wanted = request.skip.saturating_add(request.limit);
+    let fetch = wanted.saturating_mul(3).saturating_add(20);
     // Without phrases, two passes beat one collector pair: alone, the top
     // passages are found with block-max WAND, skipping blocks that cannot
     // reach the top, and the count is taken without scoring. Matching a
@@ -199,7 +210,7 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
 
     let highlighter = Highlighter::new(index, &searcher, request, &built.expansions)?;
     let mut hits = Vec::with_capacity(request.limit);
-    for (mut hit, duplicates) in grouped.into_iter().take(request.limit) {
+    for (mut hit, duplicates) in grouped.into_iter().take(wanted).skip(request.skip) {
         highlighter.add_snippet(&mut hit);
         hit.also_in = duplicates
             .into_iter()
@@ -219,7 +230,7 @@ pub fn search(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchRe
         0
     };
     Ok(SearchResults {
-        query: request.query.clone(),
+        query: request.query.to_string(),
         total,
         expansions: built.expansions,
         corrections: built.corrections,
@@ -245,15 +256,15 @@ impl Highlighter {
     fn new(
         index: &ScrutinyIndex,
         searcher: &Searcher,
-        request: &SearchRequest,
+        request: &Run,
         expansions: &[Expansion],
     ) -> Result<Highlighter> {
         let fields = index.fields;
         let own_words = query::build(
             index,
             searcher,
-            &request.query,
-            &request.filters,
+            request.query,
+            request.filters,
             QueryOptions {
                 glossary: None,
                 any_word: request.any_word,
@@ -668,43 +679,39 @@ pub fn all_passages(index: &ScrutinyIndex) -> Result<Vec<Hit>> {
     Ok(hits)
 }
 
-/// Every passage a search matches, best first, duplicates shown
+/// Every passage a selection matches, best first, duplicates shown
 /// separately.
-pub fn all_matches(index: &ScrutinyIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let counted = search(
-        index,
-        &SearchRequest {
-            limit: 1,
-            ..request.clone()
-        },
-    )?;
-    search(
-        index,
-        &SearchRequest {
-            limit: counted.total.max(1),
-            all: true,
-            ..request.clone()
-        },
-    )
+pub fn all_matches(
+    index: &ScrutinyIndex,
+    selection: &Selection,
+    glossary: Option<&Glossary>,
+) -> Result<SearchResults> {
+    let mut request = Run {
+        query: selection.text(),
+        filters: &selection.filters,
+        glossary: selection.glossary(glossary),
+        skip: 0,
+        limit: 1,
+        all: true,
+        any_word: false,
+    };
+    request.limit = run(index, &request)?.total.max(1);
+    run(index, &request)
 }
 
 /// How many passages from undated records match the search without its
 /// date filter.
-fn undated_matches(
-    index: &ScrutinyIndex,
-    searcher: &Searcher,
-    request: &SearchRequest,
-) -> Result<usize> {
+fn undated_matches(index: &ScrutinyIndex, searcher: &Searcher, request: &Run) -> Result<usize> {
     let mut filters = request.filters.clone();
     filters.from = None;
     filters.to = None;
     let built = query::build(
         index,
         searcher,
-        &request.query,
+        request.query,
         &filters,
         QueryOptions {
-            glossary: request.glossary.as_ref(),
+            glossary: request.glossary,
             any_word: request.any_word,
         },
     )?;

@@ -534,6 +534,31 @@ pub fn judgements(summary: &SynthSummary) -> String {
     out
 }
 
+/// Writes a generated corpus and, when `judgements` names a file, its
+/// judged query set.
+pub fn write(
+    options: &SynthOptions,
+    judgements: Option<&Path>,
+) -> crate::error::Result<SynthSummary> {
+    use crate::error::Error;
+    let failed = |path: &Path, error: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
+    };
+    if judgements.is_some() && options.format != SynthFormat::Txt {
+        return Err(Error::InvalidArgument {
+            what: "--judgements with --format",
+            value: format!("{:?}", options.format).to_lowercase(),
+            reason: "the judged set cites lines of text records: use --format txt".into(),
+        });
+    }
+    let summary = generate(options).map_err(|error| failed(&options.out, error))?;
+    if let Some(path) = judgements {
+        write_judgements(&summary, path).map_err(|error| failed(path, error))?;
+    }
+    Ok(summary)
+}
+
 /// Writes the judged set for a generated corpus to `path`.
 pub fn write_judgements(summary: &SynthSummary, path: &Path) -> std::io::Result<()> {
     std::fs::write(path, judgements(summary))

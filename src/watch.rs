@@ -21,29 +21,18 @@ use tantivy::TantivyDocument;
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
-use crate::query::{self, Filters, QueryOptions};
-use crate::search::{self, Hit, SearchRequest};
+use crate::query::{self, QueryOptions};
+use crate::request::Selection;
+use crate::search::{self, Hit};
 
-/// One saved search as the file holds it.
+/// One saved search as the file holds it: its name, the same
+/// [`Selection`] `search` takes (query, filters, glossary switch), and what
+/// it matched when last checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Watch {
     pub name: String,
-    pub query: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub councils: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub committee: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub officer: Option<String>,
-    /// YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// Only decisions (RESOLVED passages).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub resolutions: bool,
+    #[serde(flatten)]
+    pub selection: Selection,
     /// When the search was last checked (RFC 3339, UTC).
     pub checked: String,
     /// Ids of the passages it matched then.
@@ -56,6 +45,18 @@ pub struct Watch {
 struct WatchFile {
     #[serde(default, rename = "watch")]
     watches: Vec<Watch>,
+}
+
+impl Watch {
+    /// A search to save under `name`, not yet checked.
+    pub fn new(name: &str, selection: Selection) -> Watch {
+        Watch {
+            name: name.to_string(),
+            selection,
+            checked: String::new(),
+            seen: BTreeSet::new(),
+        }
+    }
 }
 
 /// What a check found for one saved search.
@@ -89,14 +90,18 @@ fn invalid(what: &'static str, value: &str, reason: impl Into<String>) -> Error 
 }
 
 fn load(path: &Path) -> Result<WatchFile> {
+    let unreadable =
+        |error: String| invalid("saved-search file", &path.display().to_string(), error);
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|error| {
-            invalid(
-                "saved-search file",
-                &path.display().to_string(),
-                error.to_string(),
-            )
-        }),
+        Ok(text) => {
+            let mut table: toml::Table =
+                toml::from_str(&text).map_err(|error| unreadable(error.to_string()))?;
+            rename_earlier_names(&mut table);
+            refuse_unknown_names(&table).map_err(unreadable)?;
+            table
+                .try_into()
+                .map_err(|error: toml::de::Error| unreadable(error.to_string()))
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(WatchFile::default()),
         Err(error) => Err(invalid(
             "saved-search file",
@@ -104,6 +109,42 @@ fn load(path: &Path) -> Result<WatchFile> {
             error.to_string(),
         )),
     }
+}
+
+/// Files written before every front end shared one request type named the
+/// council filter `councils`; it is `council` now, as on the command line
+/// and in URLs.
+fn rename_earlier_names(table: &mut toml::Table) {
+    let Some(toml::Value::Array(watches)) = table.get_mut("watch") else {
+        return;
+    };
+    for watch in watches {
+        if let toml::Value::Table(watch) = watch {
+            if let Some(councils) = watch.remove("councils") {
+                watch.entry("council").or_insert(councils);
+            }
+        }
+    }
+}
+
+/// Refuses a key no saved search has, naming it: serde cannot, since a
+/// watch flattens its selection.
+fn refuse_unknown_names(table: &toml::Table) -> std::result::Result<(), String> {
+    let mut known = crate::request::field_names::<Selection>();
+    known.extend(["name", "checked", "seen"].map(String::from));
+    let watches = match table.get("watch") {
+        Some(toml::Value::Array(watches)) => watches.as_slice(),
+        _ => &[],
+    };
+    for watch in watches.iter().filter_map(toml::Value::as_table) {
+        if let Some(unknown) = watch.keys().find(|key| !known.contains(key)) {
+            return Err(format!(
+                "unknown key {unknown:?} in a [[watch]]; the keys are {}",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the file whole, through a temporary file and a rename, so an
@@ -128,26 +169,6 @@ fn now() -> String {
         .to_string()
 }
 
-impl Watch {
-    fn filters(&self) -> Result<Filters> {
-        let date = |what, value: &Option<String>| {
-            value
-                .as_deref()
-                .map(|value| query::parse_date(what, value))
-                .transpose()
-        };
-        Ok(Filters {
-            councils: self.councils.clone(),
-            committee: self.committee.clone(),
-            officer: self.officer.clone(),
-            from: date("--from date", &self.from)?,
-            to: date("--to date", &self.to)?,
-            group: None,
-            resolutions: self.resolutions,
-        })
-    }
-}
-
 /// The ids of every passage a saved search matches now.
 fn matching_ids(
     index: &ScrutinyIndex,
@@ -155,13 +176,14 @@ fn matching_ids(
     glossary: Option<&Glossary>,
 ) -> Result<BTreeSet<String>> {
     let searcher = index.searcher()?;
+    let selection = &watch.selection;
     let built = query::build(
         index,
         &searcher,
-        &watch.query,
-        &watch.filters()?,
+        selection.text(),
+        &selection.filters,
         QueryOptions {
-            glossary,
+            glossary: selection.glossary(glossary),
             any_word: false,
         },
     )?;
@@ -252,15 +274,7 @@ pub fn check(
         let new_ids: BTreeSet<&String> = current.difference(&watch.seen).collect();
         let mut new = Vec::new();
         if !new_ids.is_empty() {
-            let request = SearchRequest {
-                query: watch.query.clone(),
-                filters: watch.filters()?,
-                limit: current.len(),
-                glossary: glossary.cloned(),
-                all: true,
-                any_word: false,
-            };
-            new = search::search(index, &request)?
+            new = search::all_matches(index, &watch.selection, glossary)?
                 .hits
                 .into_iter()
                 .filter(|hit| new_ids.contains(&hit.id))
@@ -268,7 +282,7 @@ pub fn check(
         }
         reports.push(WatchReport {
             name: watch.name.clone(),
-            query: watch.query.clone(),
+            query: watch.selection.text().to_string(),
             previously_checked: watch.checked.clone(),
             matching: current.len(),
             new,

@@ -272,7 +272,8 @@ fn push_sends_well_formed_bulk_requests_to_the_engine() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("name a folder with --out DIR"));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("the following required arguments were not provided:\n  --out <PATH>"));
 }
 
 #[test]

@@ -8,10 +8,12 @@
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use scrutiny::glossary::Glossary;
 use scrutiny::index::ScrutinyIndex;
 use scrutiny::ingest::{self, IndexOptions};
 use scrutiny::read;
-use scrutiny::search::{self, SearchRequest};
+use scrutiny::request::SearchRequest;
+use scrutiny::search;
 use scrutiny::split::{self, MAX_PASSAGE_BYTES};
 use scrutiny::walk::Format;
 
@@ -33,6 +35,11 @@ fn index() -> &'static ScrutinyIndex {
         (dir, index)
     });
     index
+}
+
+fn glossary() -> &'static Glossary {
+    static GLOSSARY: OnceLock<Glossary> = OnceLock::new();
+    GLOSSARY.get_or_init(Glossary::builtin)
 }
 
 /// Query-like text: words, the query language's operators and punctuation.
@@ -59,7 +66,7 @@ proptest! {
     /// Any query either answers or is refused with a message; never a panic.
     #[test]
     fn any_query_answers_or_is_refused_with_a_reason(query in query_text()) {
-        match search::search(index(), &SearchRequest::new(&query, 10)) {
+        match search::search(index(), &SearchRequest::new(&query, 10), Some(glossary())) {
             Ok(results) => {
                 prop_assert!(results.hits.len() <= 10);
                 for hit in &results.hits {

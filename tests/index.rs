@@ -271,7 +271,9 @@ fn bad_arguments_are_named() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid --from date \"2017-13-01\""));
+    assert!(String::from_utf8_lossy(&output.stderr).contains(
+        "invalid value '2017-13-01' for '--from <DATE>': \"2017-13-01\" is not a date: expected YYYY-MM-DD"
+    ));
     let council = workspace
         .scrutiny(&["search", "CSE", "--council", "wiltshre"])
         .output()

@@ -108,12 +108,12 @@ fn bad_requests_get_a_clear_400_or_404() {
         (
             "/api/search?q=taxi&limit=0",
             400,
-            "limit=\"0\" must be a whole number from 1 to 100",
+            "invalid limit \"0\": use a whole number from 1 to 100",
         ),
         (
             "/api/search?q=taxi&page=x",
             400,
-            "page=\"x\" must be a whole number",
+            "\"x\" is not a whole number",
         ),
         ("/api/search?q=taxi&from=26%2F09%2F2017", 400, "26/09/2017"),
         (
@@ -130,7 +130,7 @@ fn bad_requests_get_a_clear_400_or_404() {
         (
             "/api/compare?q=taxi&by=month",
             400,
-            "use council, committee or year",
+            "unknown variant `month`, expected one of `council`, `committee`, `year`",
         ),
         ("/api/timeline", 400, "q is required"),
         (

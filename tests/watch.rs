@@ -48,7 +48,7 @@ fn a_saved_search_reports_only_what_is_new_since_it_was_checked() {
         .success();
     let file = workspace.path().join("index.watches.toml");
     let saved = std::fs::read_to_string(&file).unwrap();
-    assert!(saved.contains("name = \"taxi\"") && saved.contains("councils = [\"wiltshire\"]"));
+    assert!(saved.contains("name = \"taxi\"") && saved.contains("council = [\"wiltshire\"]"));
 
     // Nothing has changed: nothing is new, on the first check or the second.
     assert!(new_passages(&workspace).is_empty());

@@ -669,25 +669,15 @@ pub fn watches(out: &mut impl Write, watches: &[crate::watch::Watch]) -> io::Res
         );
     }
     for watch in watches {
-        let mut filters = Vec::new();
-        for council in &watch.councils {
-            filters.push(format!("--council {council:?}"));
-        }
-        for (flag, value) in [
-            ("--committee", &watch.committee),
-            ("--officer", &watch.officer),
-            ("--from", &watch.from),
-            ("--to", &watch.to),
-        ] {
-            if let Some(value) = value {
-                filters.push(format!("{flag} {value:?}"));
-            }
-        }
+        let filters = crate::request::to_flags(&crate::request::Selection {
+            query: None,
+            ..watch.selection.clone()
+        });
         writeln!(
             out,
             "{TITLE}{}{TITLE:#}  {:?} {}  {LABEL}checked {} · {} passages seen{LABEL:#}",
             watch.name,
-            watch.query,
+            watch.selection.text(),
             filters.join(" "),
             watch.checked,
             watch.seen.len()
@@ -731,4 +721,90 @@ pub fn watch_reports(
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// A query that does not parse, as the command line shows it: the message,
+/// the query with a caret under the column at fault, and the hint.
+pub fn query_error(error: &crate::error::QueryError) -> String {
+    let mut text = format!(
+        "scrutiny: error: in the query at column {}: {}\n  {}\n  {}^\n",
+        error.column,
+        error.message,
+        error.query,
+        " ".repeat(error.column.saturating_sub(1))
+    );
+    if let Some(hint) = &error.hint {
+        text.push_str(&format!("hint: {hint}\n"));
+    }
+    text
+}
+
+/// Notes on what the glossary and typo tolerance did to a query.
+pub fn rewrites(
+    out: &mut impl Write,
+    expansions: &[crate::query::Expansion],
+    corrections: &[crate::query::Correction],
+) -> io::Result<()> {
+    for expansion in expansions {
+        let alternatives: Vec<String> = expansion
+            .alternatives
+            .iter()
+            .map(|alternative| format!("{alternative:?}"))
+            .collect();
+        writeln!(
+            out,
+            "scrutiny: also searching for {} (synonyms of {:?}; --no-expand to stop)",
+            alternatives.join(", "),
+            expansion.term
+        )?;
+    }
+    for correction in corrections {
+        writeln!(
+            out,
+            "scrutiny: {:?} is in no record; also matching words within {} letter(s) of it",
+            correction.word, correction.distance
+        )?;
+    }
+    Ok(())
+}
+
+/// The line under a search: how many passages were shown of how many, and
+/// the undated matches a date filter left out.
+pub fn search_tally(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} of {} matching passages shown",
+        results.hits.len(),
+        results.total
+    )?;
+    if results.undated_excluded > 0 {
+        writeln!(
+            out,
+            "scrutiny: {} more passages match in records that state no meeting date; \
+             the date filter leaves them out",
+            results.undated_excluded
+        )?;
+    }
+    Ok(())
+}
+
+/// What was done to the index before a search: built, refreshed, or
+/// searched as it is and why.
+pub fn freshness(out: &mut impl Write, freshness: &crate::ingest::Freshness) -> io::Result<()> {
+    use crate::ingest::Freshness;
+    match freshness {
+        Freshness::Built(summary) => index_summary(out, summary),
+        Freshness::Refreshed(summary) => {
+            writeln!(
+                out,
+                "scrutiny: the corpus changed since the last index; refreshed it"
+            )?;
+            index_summary(out, summary)
+        }
+        Freshness::UpToDate => Ok(()),
+        Freshness::NotChecked(reason) => writeln!(
+            out,
+            "scrutiny: note: searching the index as it is: {reason}"
+        ),
+    }
 }

@@ -20,7 +20,6 @@
 
 mod chart;
 mod pages;
-pub mod params;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,14 +30,15 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use maud::Markup;
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::compare::{self, CompareRequest};
+use crate::compare;
 use crate::error::Error;
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
-use crate::search::{self, SearchRequest};
-use params::{BadParameter, Params, PAGE_SIZE};
+use crate::request::{self, BadParameter, Bounds, CompareRequest, SearchRequest, Selection};
+use crate::search;
 
 /// What the handlers share.
 struct App {
@@ -48,53 +48,86 @@ struct App {
 
 type Shared = Arc<App>;
 
-const SEARCH_PARAMS: &[&str] = &[
-    "q",
-    "council",
-    "committee",
-    "officer",
-    "from",
-    "to",
-    "page",
-    "all",
-    "no_expand",
-    "resolutions",
-];
-const API_SEARCH_PARAMS: &[&str] = &[
-    "q",
-    "council",
-    "committee",
-    "officer",
-    "from",
-    "to",
-    "page",
-    "limit",
-    "all",
-    "no_expand",
-    "resolutions",
-];
-const COMPARE_PARAMS: &[&str] = &[
-    "q",
-    "council",
-    "committee",
-    "officer",
-    "from",
-    "to",
-    "by",
-    "per",
-    "no_expand",
-    "resolutions",
-];
-const TIMELINE_PARAMS: &[&str] = &[
-    "q",
-    "council",
-    "committee",
-    "officer",
-    "from",
-    "to",
-    "no_expand",
-    "resolutions",
-];
+/// What a page or API call reads from its URL: one of the request types
+/// every front end shares, read by [`request::from_query_string`] (unknown
+/// parameters refused) and checked against [`Bounds::SERVER`].
+trait Form: clap::Args + DeserializeOwned + Send + 'static {
+    /// Whether the API answers nothing without a query.
+    const NEEDS_QUERY: bool = true;
+    /// The query and filters, to keep in the form when the request fails.
+    fn selection(&self) -> Selection;
+    fn check(&self) -> Result<(), Error>;
+}
+
+impl Form for SearchRequest {
+    fn selection(&self) -> Selection {
+        self.selection.clone()
+    }
+    fn check(&self) -> Result<(), Error> {
+        SearchRequest::check(self, &Bounds::SERVER)
+    }
+}
+
+impl Form for CompareRequest {
+    fn selection(&self) -> Selection {
+        self.selection.clone()
+    }
+    fn check(&self) -> Result<(), Error> {
+        CompareRequest::check(self, &Bounds::SERVER)
+    }
+}
+
+impl Form for Selection {
+    fn selection(&self) -> Selection {
+        self.clone()
+    }
+    fn check(&self) -> Result<(), Error> {
+        Bounds::SERVER.check_selection(self)
+    }
+}
+
+/// The passage page's one parameter: the query to carry on to the other
+/// views.
+#[derive(Debug, Default, clap::Args, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Carried {
+    #[arg(id = "q")]
+    query: Option<String>,
+}
+
+impl Form for Carried {
+    fn selection(&self) -> Selection {
+        Selection {
+            query: self.query.clone(),
+            ..Selection::default()
+        }
+    }
+    fn check(&self) -> Result<(), Error> {
+        Bounds::SERVER.check_selection(&self.selection())
+    }
+}
+
+/// No parameters at all: the coverage page and API.
+#[derive(Debug, Default, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nothing {}
+
+impl Form for Nothing {
+    const NEEDS_QUERY: bool = false;
+    fn selection(&self) -> Selection {
+        Selection::default()
+    }
+    fn check(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Reads and checks a request from a URL's query string.
+fn read<T: Form>(raw: Option<&str>) -> Result<T, Failure> {
+    let form: T = request::from_query_string(raw)?;
+    form.check()?;
+    Ok(form)
+}
 
 /// Serves until `shutdown` completes (the CLI passes Ctrl-C). `ready` is
 /// told the bound address (useful with port 0) before the first request is
@@ -225,11 +258,11 @@ impl Failure {
             .into_response()
     }
 
-    fn page(self, params: &Params) -> Response {
+    fn page(self, selection: &Selection) -> Response {
         let status = self.status();
         (
             status,
-            Html(pages::error_page(params, self.message()).into_string()),
+            Html(pages::error_page(selection, self.message()).into_string()),
         )
             .into_response()
     }
@@ -248,21 +281,6 @@ fn html(markup: Markup) -> Response {
     Html(markup.into_string()).into_response()
 }
 
-fn request_of(app: &App, params: &Params, limit: usize) -> SearchRequest {
-    SearchRequest {
-        query: params.query.clone(),
-        filters: params.filters(),
-        limit,
-        glossary: if params.no_expand {
-            None
-        } else {
-            app.glossary.clone()
-        },
-        all: params.all,
-        any_word: false,
-    }
-}
-
 fn councils(app: &App) -> Vec<String> {
     app.index
         .searcher()
@@ -271,38 +289,41 @@ fn councils(app: &App) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A page: its parameters checked, the work done on the blocking pool, and
-/// a failure shown as a page that keeps the form filled in.
-async fn page(
+/// A page: its parameters read and checked, the work done on the blocking
+/// pool, and a failure shown as a page that keeps the form filled in.
+async fn page<T: Form>(
     raw: Option<String>,
-    allowed: &'static [&'static str],
-    render: impl FnOnce(Params) -> Result<Markup, Failure> + Send + 'static,
+    render: impl FnOnce(T) -> Result<Markup, Failure> + Send + 'static,
 ) -> Response {
-    let params = match Params::parse(raw.as_deref(), allowed) {
-        Ok(params) => params,
-        Err(bad) => return Failure::from(bad).page(&Params::default()),
+    let form: T = match read(raw.as_deref()) {
+        Ok(form) => form,
+        Err(failure) => {
+            let kept = request::from_query_string::<T>(raw.as_deref())
+                .map(|form| form.selection())
+                .unwrap_or_default();
+            return failure.page(&kept);
+        }
     };
-    let for_page = params.clone();
-    match blocking(move || render(params)).await {
+    let kept = form.selection();
+    match blocking(move || render(form)).await {
         Ok(markup) => html(markup),
-        Err(failure) => failure.page(&for_page),
+        Err(failure) => failure.page(&kept),
     }
 }
 
-/// An API call: its parameters checked (a query required where it takes
-/// parameters at all), the work done on the blocking pool, the answer or
+/// An API call: its parameters read and checked (a query required where
+/// the call takes one), the work done on the blocking pool, the answer or
 /// the failure as JSON.
-async fn api<T: Serialize + Send + 'static>(
+async fn api<T: Form, A: Serialize + Send + 'static>(
     raw: Option<String>,
-    allowed: &'static [&'static str],
-    work: impl FnOnce(Params) -> Result<T, Failure> + Send + 'static,
+    work: impl FnOnce(T) -> Result<A, Failure> + Send + 'static,
 ) -> Response {
     let answer = async {
-        let params = Params::parse(raw.as_deref(), allowed)?;
-        if !allowed.is_empty() {
-            require_query(&params)?;
+        let form: T = read(raw.as_deref())?;
+        if T::NEEDS_QUERY {
+            require_query(&form.selection())?;
         }
-        blocking(move || work(params)).await
+        blocking(move || work(form)).await
     }
     .await;
     match answer {
@@ -312,17 +333,23 @@ async fn api<T: Serialize + Send + 'static>(
 }
 
 async fn search_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    page(raw, SEARCH_PARAMS, move |params| {
+    page(raw, move |request: SearchRequest| {
         let councils = councils(&app);
-        if params.query.is_empty() {
-            return Ok(pages::search_page(&params, &councils, None));
+        if request.selection.query.is_none() {
+            return Ok(pages::search_page(&request, &councils, None));
         }
-        // One more than the page shows tells whether there is a next page.
-        let request = request_of(&app, &params, params.page * PAGE_SIZE + 1);
-        let results = search::search(&app.index, &request)?;
-        let facets = compare::facets(&app.index, &request)?;
+        // Every passage up to the end of the page, and one more to tell
+        // whether there is a next page.
+        let up_to_page = SearchRequest {
+            limit: request.page * request.limit + 1,
+            page: 1,
+            ..request.clone()
+        };
+        let glossary = app.glossary.as_ref();
+        let results = search::search(&app.index, &up_to_page, glossary)?;
+        let facets = compare::facets(&app.index, &request, glossary)?;
         Ok(pages::search_page(
-            &params,
+            &request,
             &councils,
             Some((&results, &facets)),
         ))
@@ -331,19 +358,14 @@ async fn search_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Resp
 }
 
 async fn api_search(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    api(raw, API_SEARCH_PARAMS, move |params| {
-        let limit = params.limit.unwrap_or(10);
-        let request = request_of(&app, &params, limit * params.page);
-        let mut results = search::search(&app.index, &request)?;
-        let first = (limit * (params.page - 1)).min(results.hits.len());
-        results.hits.drain(..first);
-        Ok(results)
+    api(raw, move |request: SearchRequest| {
+        Ok(search::search(&app.index, &request, app.glossary.as_ref())?)
     })
     .await
 }
 
-fn require_query(params: &Params) -> Result<(), Failure> {
-    if params.query.is_empty() {
+fn require_query(selection: &Selection) -> Result<(), Failure> {
+    if selection.query.is_none() {
         return Err(Failure::Bad(
             "q is required: the query to search for, e.g. ?q=sexting".to_string(),
         ));
@@ -351,73 +373,54 @@ fn require_query(params: &Params) -> Result<(), Failure> {
     Ok(())
 }
 
-fn compare_request(app: &App, params: &Params) -> CompareRequest {
-    CompareRequest {
-        query: params.query.clone(),
-        by: params.by,
-        per: params.limit.unwrap_or(3),
-        filters: params.filters(),
-        glossary: if params.no_expand {
-            None
-        } else {
-            app.glossary.clone()
-        },
-    }
-}
-
 async fn compare_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    page(raw, COMPARE_PARAMS, move |params| {
+    page(raw, move |request: CompareRequest| {
         let councils = councils(&app);
-        if params.query.is_empty() {
-            return Ok(pages::compare_page(&params, &councils, None));
+        if request.selection.query.is_none() {
+            return Ok(pages::compare_page(&request, &councils, None));
         }
-        let comparison = compare::compare(&app.index, &compare_request(&app, &params))?;
-        Ok(pages::compare_page(&params, &councils, Some(&comparison)))
+        let comparison = compare::compare(&app.index, &request, app.glossary.as_ref())?;
+        Ok(pages::compare_page(&request, &councils, Some(&comparison)))
     })
     .await
 }
 
 async fn api_compare(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    api(raw, COMPARE_PARAMS, move |params| {
+    api(raw, move |request: CompareRequest| {
         Ok(compare::compare(
             &app.index,
-            &compare_request(&app, &params),
+            &request,
+            app.glossary.as_ref(),
         )?)
     })
     .await
 }
 
-fn timeline_of(app: &App, params: &Params) -> Result<compare::Timeline, Failure> {
-    let glossary = if params.no_expand {
-        None
-    } else {
-        app.glossary.as_ref()
-    };
+fn timeline_of(app: &App, selection: &Selection) -> Result<compare::Timeline, Failure> {
     Ok(compare::timeline(
         &app.index,
-        &params.query,
-        &params.filters(),
-        glossary,
+        selection,
+        app.glossary.as_ref(),
     )?)
 }
 
 async fn timeline_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    page(raw, TIMELINE_PARAMS, move |params| {
+    page(raw, move |selection: Selection| {
         let councils = councils(&app);
-        if params.query.is_empty() {
-            return Ok(pages::timeline_page(&params, &councils, None));
+        if selection.query.is_none() {
+            return Ok(pages::timeline_page(&selection, &councils, None));
         }
-        let timeline = timeline_of(&app, &params)?;
-        Ok(pages::timeline_page(&params, &councils, Some(&timeline)))
+        let timeline = timeline_of(&app, &selection)?;
+        Ok(pages::timeline_page(&selection, &councils, Some(&timeline)))
     })
     .await
 }
 
 async fn timeline_svg(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     let answer = async {
-        let params = Params::parse(raw.as_deref(), TIMELINE_PARAMS)?;
-        require_query(&params)?;
-        blocking(move || Ok(chart::svg(&timeline_of(&app, &params)?))).await
+        let selection: Selection = read(raw.as_deref())?;
+        require_query(&selection)?;
+        blocking(move || Ok(chart::svg(&timeline_of(&app, &selection)?))).await
     }
     .await;
     match answer {
@@ -427,8 +430,8 @@ async fn timeline_svg(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Res
 }
 
 async fn api_timeline(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    api(raw, TIMELINE_PARAMS, move |params| {
-        timeline_of(&app, &params)
+    api(raw, move |selection: Selection| {
+        timeline_of(&app, &selection)
     })
     .await
 }
@@ -454,15 +457,18 @@ async fn passage_page(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let params = match Params::parse(raw.as_deref(), &["q"]) {
-        Ok(params) => params,
-        Err(bad) => return Failure::from(bad).page(&Params::default()),
+    let carried: Carried = match read(raw.as_deref()) {
+        Ok(carried) => carried,
+        Err(failure) => return failure.page(&Selection::default()),
     };
-    let for_page = params.clone();
+    let kept = carried.selection();
     let answer = async {
         check_id(&id)?;
         blocking(move || match search::passage(&app.index, &id)? {
-            Some(found) => Ok(pages::passage_page(&found, &params.query)),
+            Some(found) => Ok(pages::passage_page(
+                &found,
+                carried.query.as_deref().unwrap_or_default(),
+            )),
             None => Err(Failure::Missing(format!(
                 "no passage {id} in the index (it may have changed since the link was made)"
             ))),
@@ -475,7 +481,7 @@ async fn passage_page(
         Err(Failure::Missing(message)) => {
             (StatusCode::NOT_FOUND, html(pages::not_found_page(&message))).into_response()
         }
-        Err(failure) => failure.page(&for_page),
+        Err(failure) => failure.page(&kept),
     }
 }
 
@@ -507,11 +513,10 @@ async fn export_jsonl(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Res
 async fn export(app: Shared, raw: Option<String>, format: crate::export::ExportFormat) -> Response {
     use crate::export::{ExportFormat, Row};
     let answer = async {
-        let params = Params::parse(raw.as_deref(), SEARCH_PARAMS)?;
-        require_query(&params)?;
+        let selection: Selection = read(raw.as_deref())?;
+        require_query(&selection)?;
         blocking(move || {
-            let request = request_of(&app, &params, 1);
-            let results = search::all_matches(&app.index, &request)?;
+            let results = search::all_matches(&app.index, &selection, app.glossary.as_ref())?;
             let rows: Vec<Row> = results.hits.iter().map(Row::of).collect();
             let mut out = Vec::new();
             let written = match format {
@@ -548,7 +553,7 @@ async fn export(app: Shared, raw: Option<String>, format: crate::export::ExportF
 }
 
 async fn coverage_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    page(raw, &[], move |_| {
+    page(raw, move |_: Nothing| {
         Ok(pages::coverage_page(&crate::coverage::coverage(
             &app.index,
         )?))
@@ -557,7 +562,7 @@ async fn coverage_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Re
 }
 
 async fn api_coverage(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
-    api(raw, &[], move |_| {
+    api(raw, move |_: Nothing| {
         Ok(crate::coverage::coverage(&app.index)?)
     })
     .await

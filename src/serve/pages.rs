@@ -5,8 +5,8 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::params::{Params, PAGE_SIZE};
-use crate::compare::{Comparison, Facets, Timeline};
+use crate::compare::{Comparison, Facets, GroupBy, Timeline};
+use crate::request::{self, Bounds, CompareRequest, SearchRequest, Selection};
 use crate::search::{Hit, PassageInContext, SearchResults};
 
 /// The page's stylesheet, served at `/style.css`.
@@ -15,11 +15,12 @@ pub const STYLE: &str = include_str!("style.css");
 pub const COPY_SCRIPT: &str = include_str!("copy.js");
 
 /// The frame every page shares: header, navigation, the main content.
-fn layout(title: &str, params: &Params, current: &str, content: Markup) -> Markup {
-    let keep = if params.query.is_empty() {
+/// The views' links keep the query and filters of the page they are on.
+fn layout(title: &str, selection: &Selection, current: &str, content: Markup) -> Markup {
+    let keep = if selection.query.is_none() {
         String::new()
     } else {
-        format!("?{}", params.to_query_string())
+        format!("?{}", request::to_query_string(selection))
     };
     let link = |path: &str, label: &str| {
         let aria = (path == current).then_some("page");
@@ -53,33 +54,34 @@ fn layout(title: &str, params: &Params, current: &str, content: Markup) -> Marku
 }
 
 /// The query box and filters, filled in from the URL.
-fn search_form(action: &str, params: &Params, councils: &[String], extra: Markup) -> Markup {
+fn search_form(action: &str, selection: &Selection, councils: &[String], extra: Markup) -> Markup {
+    let filters = &selection.filters;
     html! {
         form class="search" method="get" action=(action) role="search" {
             div class="query" {
                 label for="q" { "Search the records" }
-                input id="q" name="q" type="search" value=(params.query)
-                    maxlength=(super::params::MAX_QUERY_CHARS) autofocus
+                input id="q" name="q" type="search" value=(selection.text())
+                    maxlength=(Bounds::SERVER.query_chars) autofocus
                     placeholder="sexting, \"taxi driver\" licensing, CSE AND NOT training";
                 button type="submit" { "Search" }
             }
-            details class="filters" open[has_filters(params)] {
+            details class="filters" open[filters.any()] {
                 summary { "Filters" }
                 div class="fields" {
                     label {
                         "Council"
                         input name="council" list="councils"
-                            value=(params.councils.first().map(String::as_str).unwrap_or(""));
+                            value=(filters.councils.first().map(String::as_str).unwrap_or(""));
                     }
                     datalist id="councils" {
                         @for council in councils { option value=(council) {} }
                     }
-                    label { "Committee" input name="committee" value=(params.committee.as_deref().unwrap_or("")); }
-                    label { "Officer" input name="officer" value=(params.officer.as_deref().unwrap_or("")); }
-                    label { "From" input name="from" type="date" value=(params.from.map(|date| date.to_string()).unwrap_or_default()); }
-                    label { "To" input name="to" type="date" value=(params.to.map(|date| date.to_string()).unwrap_or_default()); }
+                    label { "Committee" input name="committee" value=(filters.committee.as_deref().unwrap_or("")); }
+                    label { "Officer" input name="officer" value=(filters.officer.as_deref().unwrap_or("")); }
+                    label { "From" input name="from" type="date" value=(filters.from.map(|date| date.to_string()).unwrap_or_default()); }
+                    label { "To" input name="to" type="date" value=(filters.to.map(|date| date.to_string()).unwrap_or_default()); }
                     label class="check" {
-                        input name="resolutions" type="checkbox" value="1" checked[params.resolutions];
+                        input name="resolutions" type="checkbox" value="1" checked[filters.resolutions];
                         "Only decisions (RESOLVED)"
                     }
                     (extra)
@@ -89,38 +91,34 @@ fn search_form(action: &str, params: &Params, councils: &[String], extra: Markup
     }
 }
 
-fn has_filters(params: &Params) -> bool {
-    !params.councils.is_empty()
-        || params.committee.is_some()
-        || params.officer.is_some()
-        || params.from.is_some()
-        || params.to.is_some()
-        || params.resolutions
-}
-
 /// The search page: form, facets, ranked passages, paging.
+/// `found` holds every passage up to the end of the requested page, and
+/// one more when there is a next page.
 pub fn search_page(
-    params: &Params,
+    request: &SearchRequest,
     councils: &[String],
     found: Option<(&SearchResults, &Facets)>,
 ) -> Markup {
-    let title = if params.query.is_empty() {
+    let selection = &request.selection;
+    let query = selection.text();
+    let title = if query.is_empty() {
         "Search".to_string()
     } else {
-        format!("{} — search", params.query)
+        format!("{query} — search")
     };
+    let page_size = request.limit;
     let content = html! {
-        (search_form("/", params, councils, html! {}))
+        (search_form("/", selection, councils, html! {}))
         @if let Some((results, facets)) = found {
-            @let first = (params.page - 1) * PAGE_SIZE;
-            @let end = (first + PAGE_SIZE).min(results.hits.len());
+            @let first = (request.page - 1) * page_size;
+            @let end = (first + page_size).min(results.hits.len());
             @let shown = &results.hits[first.min(end)..end];
             p class="summary" role="status" {
                 @if shown.is_empty() {
-                    "No passages match " q { (params.query) } "."
+                    "No passages match " q { (query) } "."
                 } @else {
                     "Passages " (first + 1) "–" (first + shown.len()) " of "
-                    (facets.total) " matching " q { (params.query) }
+                    (facets.total) " matching " q { (query) }
                     @if !results.expansions.is_empty() {
                         " (with "
                         @for (index, expansion) in results.expansions.iter().enumerate() {
@@ -136,28 +134,37 @@ pub fn search_page(
                 }
                 @if !shown.is_empty() {
                     " Download every match: "
-                    a href={ "/export.csv?" (params.to_query_string()) } download { "CSV" }
+                    a href={ "/export.csv?" (request::to_query_string(selection)) } download { "CSV" }
                     ", "
-                    a href={ "/export.jsonl?" (params.to_query_string()) } download { "JSON lines" }
+                    a href={ "/export.jsonl?" (request::to_query_string(selection)) } download { "JSON lines" }
                     "."
                 }
             }
             div class="results" {
-                (facet_panel(params, facets))
+                (facet_panel(request, facets))
                 section aria-label="Results" {
                     ol class="hits" start=(first + 1) {
-                        @for hit in shown { li { (hit_card(hit, &params.query)) } }
+                        @for hit in shown { li { (hit_card(hit, query)) } }
                     }
-                    (pager(params, results.hits.len() > first + PAGE_SIZE))
+                    (pager(request, results.hits.len() > first + page_size))
                 }
             }
         }
     };
-    layout(&title, params, "/", content)
+    layout(&title, selection, "/", content)
 }
 
-fn facet_panel(params: &Params, facets: &Facets) -> Markup {
-    let base = params.to_query_string();
+/// The request as a query string for links to its first page.
+fn first_page(request: &SearchRequest) -> String {
+    request::to_query_string(&SearchRequest {
+        page: 1,
+        ..request.clone()
+    })
+}
+
+fn facet_panel(request: &SearchRequest, facets: &Facets) -> Markup {
+    let base = first_page(request);
+    let filters = &request.selection.filters;
     html! {
         aside class="facets" aria-label="Narrow the search" {
             @if !facets.councils.is_empty() {
@@ -165,7 +172,7 @@ fn facet_panel(params: &Params, facets: &Facets) -> Markup {
                 ul {
                     @for (council, count) in &facets.councils {
                         li {
-                            @if params.councils.iter().any(|chosen| chosen.eq_ignore_ascii_case(council)) {
+                            @if filters.councils.iter().any(|chosen| chosen.eq_ignore_ascii_case(council)) {
                                 span class="chosen" { (council) " " span class="count" { (count) } }
                             } @else {
                                 a class="facet" data-facet="council"
@@ -183,7 +190,7 @@ fn facet_panel(params: &Params, facets: &Facets) -> Markup {
                     @for (committee, count) in &facets.committees {
                         li {
                             a class="facet" data-facet="committee"
-                                href={ "/?" (without(params, "committee")) "&" (pair("committee", committee)) } {
+                                href={ "/?" (without(request, "committee")) "&" (pair("committee", committee)) } {
                                 (committee) " " span class="count" { (count) }
                             }
                         }
@@ -196,7 +203,7 @@ fn facet_panel(params: &Params, facets: &Facets) -> Markup {
                     @for (year, count) in &facets.years {
                         li {
                             a class="facet" data-facet="year"
-                                href={ "/?" (without(params, "year")) "&from=" (year) "-01-01&to=" (year) "-12-31" } {
+                                href={ "/?" (without(request, "year")) "&from=" (year) "-01-01&to=" (year) "-12-31" } {
                                 (year) " " span class="count" { (count) }
                             }
                         }
@@ -210,18 +217,19 @@ fn facet_panel(params: &Params, facets: &Facets) -> Markup {
     }
 }
 
-/// The query string of `params` without the filter a facet replaces.
-fn without(params: &Params, facet: &str) -> String {
-    let mut params = params.clone();
+/// The query string of `request` without the filter a facet replaces.
+fn without(request: &SearchRequest, facet: &str) -> String {
+    let mut request = request.clone();
+    let filters = &mut request.selection.filters;
     match facet {
-        "committee" => params.committee = None,
+        "committee" => filters.committee = None,
         "year" => {
-            params.from = None;
-            params.to = None;
+            filters.from = None;
+            filters.to = None;
         }
         _ => {}
     }
-    params.to_query_string()
+    first_page(&request)
 }
 
 fn pair(name: &str, value: &str) -> String {
@@ -287,16 +295,17 @@ fn citation(hit: &Hit) -> Markup {
     }
 }
 
-fn pager(params: &Params, more: bool) -> Markup {
-    let base = params.to_query_string();
+fn pager(request: &SearchRequest, more: bool) -> Markup {
+    let base = first_page(request);
+    let page = request.page;
     html! {
         nav class="pager" aria-label="Pages of results" {
-            @if params.page > 1 {
-                a rel="prev" href={ "/?" (base) "&page=" (params.page - 1) } { "← Previous" }
+            @if page > 1 {
+                a rel="prev" href={ "/?" (base) "&page=" (page - 1) } { "← Previous" }
             }
-            span { "Page " (params.page) }
-            @if more && params.page < super::params::MAX_PAGE {
-                a rel="next" href={ "/?" (base) "&page=" (params.page + 1) } { "Next →" }
+            span { "Page " (page) }
+            @if more && page < Bounds::SERVER.page {
+                a rel="next" href={ "/?" (base) "&page=" (page + 1) } { "Next →" }
             }
         }
     }
@@ -305,11 +314,6 @@ fn pager(params: &Params, more: bool) -> Markup {
 /// A passage inside its whole agenda item.
 pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
     let hit = &found.passage;
-    let params = Params {
-        query: query.to_string(),
-        page: 1,
-        ..Params::default()
-    };
     let topic = hit.topic.as_deref().unwrap_or("(untitled item)");
     let content = html! {
         article class="passage" {
@@ -350,30 +354,31 @@ pub fn passage_page(found: &PassageInContext, query: &str) -> Markup {
         }
     };
     let content = html! { (content) script src="/copy.js" defer {} };
-    layout(topic, &params, "", content)
+    layout(topic, &Selection::of(query), "", content)
 }
 
 /// The compare view: one column per council, committee or year.
 pub fn compare_page(
-    params: &Params,
+    request: &CompareRequest,
     councils: &[String],
     comparison: Option<&Comparison>,
 ) -> Markup {
+    let selection = &request.selection;
     let by = html! {
         label {
             "Side by side by"
             select name="by" {
                 @for (value, label) in [("council", "council"), ("committee", "committee"), ("year", "year")] {
-                    option value=(value) selected[by_name(params) == value] { (label) }
+                    option value=(value) selected[by_name(request.by) == value] { (label) }
                 }
             }
         }
     };
     let content = html! {
-        (search_form("/compare", params, councils, by))
+        (search_form("/compare", selection, councils, by))
         @if let Some(comparison) = comparison {
             p class="summary" role="status" {
-                (comparison.total) " passages mention " q { (params.query) }
+                (comparison.total) " passages mention " q { (selection.text()) }
                 " in " (comparison.groups.len()) " group" @if comparison.groups.len() != 1 { "s" } "."
             }
             div class="columns" {
@@ -387,34 +392,39 @@ pub fn compare_page(
                             }
                             @if group.undated > 0 { " · " (group.undated) " undated" }
                         }
-                        @for hit in &group.hits { (hit_card(hit, &params.query)) }
+                        @for hit in &group.hits { (hit_card(hit, selection.text())) }
                     }
                 }
             }
         }
     };
-    layout("Compare", params, "/compare", content)
+    layout("Compare", selection, "/compare", content)
 }
 
-fn by_name(params: &Params) -> &'static str {
-    match params.by {
-        crate::compare::GroupBy::Council => "council",
-        crate::compare::GroupBy::Committee => "committee",
-        crate::compare::GroupBy::Year => "year",
+fn by_name(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Council => "council",
+        GroupBy::Committee => "committee",
+        GroupBy::Year => "year",
     }
 }
 
 /// The timeline view: how often the query came up per year and council.
-pub fn timeline_page(params: &Params, councils: &[String], timeline: Option<&Timeline>) -> Markup {
+pub fn timeline_page(
+    selection: &Selection,
+    councils: &[String],
+    timeline: Option<&Timeline>,
+) -> Markup {
+    let query = selection.text();
     let content = html! {
-        (search_form("/timeline", params, councils, html! {}))
+        (search_form("/timeline", selection, councils, html! {}))
         @if let Some(timeline) = timeline {
             @if timeline.years.is_empty() {
-                p class="summary" role="status" { "No dated passages match " q { (params.query) } "." }
+                p class="summary" role="status" { "No dated passages match " q { (query) } "." }
             } @else {
                 p class="summary" role="status" {
-                    "Passages matching " q { (params.query) } " per meeting year and council. "
-                    a href={ "/timeline.svg?" (params.to_query_string()) } download="timeline.svg" { "Download the chart (SVG)" }
+                    "Passages matching " q { (query) } " per meeting year and council. "
+                    a href={ "/timeline.svg?" (request::to_query_string(selection)) } download="timeline.svg" { "Download the chart (SVG)" }
                 }
                 figure class="chart" {
                     (PreEscaped(super::chart::svg(timeline)))
@@ -436,37 +446,29 @@ pub fn timeline_page(params: &Params, councils: &[String], timeline: Option<&Tim
             }
         }
     };
-    layout("Timeline", params, "/timeline", content)
+    layout("Timeline", selection, "/timeline", content)
 }
 
 /// A page that says what went wrong, keeping the form so it can be fixed.
-pub fn error_page(params: &Params, message: &str) -> Markup {
+pub fn error_page(selection: &Selection, message: &str) -> Markup {
     let content = html! {
-        (search_form("/", params, &[], html! {}))
+        (search_form("/", selection, &[], html! {}))
         div class="error" role="alert" { h1 { "That search cannot run" } p { (message) } }
     };
-    layout("Error", params, "", content)
+    layout("Error", selection, "", content)
 }
 
 /// The page for an address that is not one of the server's.
 pub fn not_found_page(what: &str) -> Markup {
-    let params = Params {
-        page: 1,
-        ..Params::default()
-    };
     let content = html! {
         div class="error" role="alert" { h1 { "Not found" } p { (what) } p { a href="/" { "Back to search" } } }
     };
-    layout("Not found", &params, "", content)
+    layout("Not found", &Selection::default(), "", content)
 }
 
 /// The coverage ledger: per council, what the index holds; then the files
 /// that could not be read.
 pub fn coverage_page(coverage: &crate::coverage::Coverage) -> Markup {
-    let params = Params {
-        page: 1,
-        ..Params::default()
-    };
     let content = html! {
         h1 { "What the index covers" }
         p class="summary" {
@@ -514,5 +516,5 @@ pub fn coverage_page(coverage: &crate::coverage::Coverage) -> Markup {
             }
         }
     };
-    layout("Coverage", &params, "/coverage", content)
+    layout("Coverage", &Selection::default(), "/coverage", content)
 }
