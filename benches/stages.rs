@@ -63,7 +63,7 @@ fn formats(criterion: &mut Criterion) {
             Format::Pdf,
             sources
                 .iter()
-                .map(|text| scrutiny::convert::to_pdf(text))
+                .map(|text| scrutiny::synth::formats::to_pdf(text))
                 .collect(),
         ),
         (
@@ -71,7 +71,7 @@ fn formats(criterion: &mut Criterion) {
             Format::Html,
             sources
                 .iter()
-                .map(|text| scrutiny::convert::to_html(text).into_bytes())
+                .map(|text| scrutiny::synth::formats::to_html(text).into_bytes())
                 .collect(),
         ),
         (
@@ -79,7 +79,7 @@ fn formats(criterion: &mut Criterion) {
             Format::Docx,
             sources
                 .iter()
-                .map(|text| scrutiny::convert::to_docx(text).unwrap())
+                .map(|text| scrutiny::synth::formats::to_docx(text).unwrap())
                 .collect(),
         ),
     ];

@@ -2,8 +2,8 @@
 pub mod bench;
 pub mod cli;
 pub mod compare;
-pub mod convert;
 pub mod coverage;
+pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod export;
@@ -12,7 +12,6 @@ pub mod glossary;
 pub mod index;
 pub mod ingest;
 pub mod query;
-pub mod rank;
 pub mod read;
 pub mod render;
 pub mod request;

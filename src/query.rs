@@ -154,7 +154,7 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
                     *column,
                     format!("{:?} is a comparison without a field", &word[..1]),
                     Some(format!(
-                        "compare a field, as in date:>2017-01-01, or quote the text (\"{word}\") to search for it"
+                        "compare a field, as in year:>2016, or quote the text (\"{word}\") to search for it"
                     )),
                 ));
             }
@@ -291,7 +291,7 @@ pub fn build(
     let longest_term = options
         .glossary
         .map_or(0, |glossary| glossary.longest_term(&mut analyzer));
-    let mut converter = Converter {
+    let mut expander = Expander {
         index,
         searcher,
         parser: &parser,
@@ -306,12 +306,12 @@ pub fn build(
         expansions: Vec::new(),
         corrections: Vec::new(),
     };
-    let parsed = converter.convert(ast).map_err(|error| match error {
+    let parsed = expander.convert(ast).map_err(|error| match error {
         Error::Search(error) => Error::Query(tantivy_error(error.to_string())),
         other => other,
     })?;
-    let expansions = std::mem::take(&mut converter.expansions);
-    let corrections = std::mem::take(&mut converter.corrections);
+    let expansions = std::mem::take(&mut expander.expansions);
+    let corrections = std::mem::take(&mut expander.corrections);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed)];
     if !filters.councils.is_empty() {
@@ -390,7 +390,7 @@ pub fn build(
 /// tantivy's own parser; around them we add glossary alternatives, typo
 /// tolerance for words the index does not hold, and "all passages" for
 /// groups that only exclude.
-struct Converter<'a> {
+struct Expander<'a> {
     index: &'a ScrutinyIndex,
     searcher: &'a Searcher,
     parser: &'a QueryParser,
@@ -402,7 +402,7 @@ struct Converter<'a> {
     corrections: Vec<Correction>,
 }
 
-impl Converter<'_> {
+impl Expander<'_> {
     fn convert(&mut self, ast: UserInputAst) -> Result<Box<dyn Query>> {
         match ast {
             UserInputAst::Clause(children) => self.clause(children),
@@ -438,7 +438,7 @@ impl Converter<'_> {
         if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             // tantivy matches nothing for a group that only excludes:
             // `CSE AND NOT sexting` means "CSE, and all passages but sexting".
-            clauses.push((Occur::Must, all_passages(&self.index.fields)));
+            clauses.push((Occur::Must, passages_query(&self.index.fields)));
         }
         if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
             return Ok(clauses.remove(0).1);
@@ -587,7 +587,7 @@ impl Converter<'_> {
 
     fn tantivy_leaf(&self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {
         if matches!(leaf, UserInputLeaf::All) {
-            return Ok(all_passages(&self.index.fields));
+            return Ok(passages_query(&self.index.fields));
         }
         let field = leaf_field(&leaf).map(str::to_string);
         let query = self
@@ -654,7 +654,7 @@ fn whole_records(
     Ok(Box::new(ConstScoreQuery::new(
         Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(records) as Box<dyn Query>),
-            (Occur::Must, all_passages(fields)),
+            (Occur::Must, passages_query(fields)),
         ])),
         1.0,
     )))
@@ -707,7 +707,7 @@ fn leaf_field(leaf: &UserInputLeaf) -> Option<&str> {
 /// since every other query names a field only passages have, the whole
 /// query needs no separate "passages only" clause that every match would
 /// have to be intersected with.
-fn all_passages(fields: &schema::Fields) -> Box<dyn Query> {
+fn passages_query(fields: &schema::Fields) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(
         Box::new(TermQuery::new(
             Term::from_field_text(fields.doc_type, schema::PASSAGE),
@@ -741,7 +741,7 @@ fn group_query(index: &ScrutinyIndex, group: &GroupFilter) -> Box<dyn Query> {
     match term {
         Some(term) => Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
         None => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, all_passages(&fields)),
+            (Occur::Must, passages_query(&fields)),
             (
                 Occur::MustNot,
                 Box::new(ExistsQuery::new(name.to_string(), false)),

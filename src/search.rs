@@ -13,12 +13,12 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Score;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
+use crate::dedup;
 use crate::error::{Error, Result};
 use crate::extract::Person;
 use crate::glossary::{self, Glossary};
 use crate::index::{document, ScrutinyIndex};
 use crate::query::{self, Correction, Expansion, QueryOptions};
-use crate::rank;
 use crate::request::{Filters, SearchRequest, Selection};
 use crate::snippet::Highlighted;
 
@@ -205,7 +205,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
             .map(|hit| (hit, Vec::new()))
             .collect()
     } else {
-        rank::collapse(candidates, |hit| hit.text.as_str())
+        dedup::collapse(candidates, |hit| hit.text.as_str())
     };
 
     let highlighter = Highlighter::new(index, &searcher, request, &built.expansions)?;

@@ -97,7 +97,9 @@ fn check_same_as_text(workspace: &Workspace, extension: &str) {
 
 #[test]
 fn seeds_as_docx_read_like_their_text() {
-    let workspace = converted("docx", |source| scrutiny::convert::to_docx(source).unwrap());
+    let workspace = converted("docx", |source| {
+        scrutiny::synth::formats::to_docx(source).unwrap()
+    });
     check_same_as_text(&workspace, "docx");
 }
 
@@ -138,7 +140,7 @@ fn seeds_as_pdf_read_like_their_text() {
     if !util::have_tool("pdftotext", "seeds_as_pdf_read_like_their_text") {
         return;
     }
-    let workspace = converted("pdf", scrutiny::convert::to_pdf);
+    let workspace = converted("pdf", scrutiny::synth::formats::to_pdf);
     check_same_as_text(&workspace, "pdf");
     // Hits cite pages, and the page furniture is not indexed.
     let found = workspace.json(&["search", "sexting", "--limit", "1"]);
@@ -153,11 +155,11 @@ fn seeds_as_pdf_read_like_their_text() {
 #[test]
 fn seeds_as_moderngov_pages_read_like_their_text() {
     let workspace = converted("html", |source| {
-        scrutiny::convert::to_html(source).into_bytes()
+        scrutiny::synth::formats::to_html(source).into_bytes()
     });
     check_same_as_text(&workspace, "html");
     // Navigation, scripts, the cookie banner and the footer are not indexed.
-    let furniture = format!("\"{}\"", scrutiny::convert::HTML_FURNITURE);
+    let furniture = format!("\"{}\"", scrutiny::synth::formats::HTML_FURNITURE);
     let found = workspace.json(&["search", &furniture]);
     assert_eq!(hits(&found).len(), 0, "page furniture was indexed");
     let cookies = workspace.json(&["search", "cookies"]);
@@ -198,15 +200,15 @@ fn a_mixed_corpus_with_bad_files_indexes_every_good_file_and_names_the_rest() {
         std::fs::write(path, bytes).unwrap();
     };
     // Good records, one per format and encoding.
-    let pdf = scrutiny::convert::to_pdf(&seed(0));
+    let pdf = scrutiny::synth::formats::to_pdf(&seed(0));
     write("staffordshire/issue.pdf", &pdf);
     write(
         "staffordshire/minutes.html",
-        scrutiny::convert::to_html(&seed(1)).as_bytes(),
+        scrutiny::synth::formats::to_html(&seed(1)).as_bytes(),
     );
     write(
         "staffordshire/report.docx",
-        &scrutiny::convert::to_docx(&seed(2)).unwrap(),
+        &scrutiny::synth::formats::to_docx(&seed(2)).unwrap(),
     );
     let worcestershire = seed(3);
     let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&worcestershire);

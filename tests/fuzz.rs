@@ -117,7 +117,7 @@ proptest! {
         let seed = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/wiltshire/004_d19465a48595deaa.txt"),
         ).unwrap();
-        let mut docx = scrutiny::convert::to_docx(&seed).unwrap();
+        let mut docx = scrutiny::synth::formats::to_docx(&seed).unwrap();
         for (index, byte) in changes {
             let at = index.index(docx.len());
             docx[at] = byte;

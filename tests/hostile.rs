@@ -48,7 +48,8 @@ fn hostile_files_are_refused_or_read_and_good_files_are_all_indexed() {
     let dir = corpus.join("wiltshire");
     let seed = std::fs::read_to_string(bundled_corpus().join("wiltshire/004_d19465a48595deaa.txt"))
         .unwrap();
-    let good_pdf = scrutiny::convert::to_pdf(&format!("{seed}\n\nThe word quokkapdf closes it.\n"));
+    let good_pdf =
+        scrutiny::synth::formats::to_pdf(&format!("{seed}\n\nThe word quokkapdf closes it.\n"));
     let mut files: Vec<(String, Vec<u8>, Expect)> = Vec::new();
     let mut add =
         |name: &str, bytes: Vec<u8>, expect: Expect| files.push((name.to_string(), bytes, expect));
@@ -111,7 +112,7 @@ fn hostile_files_are_refused_or_read_and_good_files_are_all_indexed() {
     );
     add(
         "good.docx",
-        scrutiny::convert::to_docx("Agenda item\n\nWord\n\nThe word quokkadocx is here.\n")
+        scrutiny::synth::formats::to_docx("Agenda item\n\nWord\n\nThe word quokkadocx is here.\n")
             .unwrap(),
         Expect::Indexed("quokkadocx"),
     );

@@ -1,10 +1,10 @@
 //! Plain-text record → the same record as a PDF, a ModernGov-like web page
 //! or a Word file.
 //!
-//! These writers make the format fixtures: the tests convert the seeds and
-//! check that every format reads back to the same metadata and hits, and
-//! `scrutiny synth --format` writes generated corpora in any format so that
-//! the cost of each reader can be measured. They write only what the
+//! `scrutiny synth --format` writes generated corpora in any format with
+//! these, so that the cost of each reader can be measured; the tests use
+//! them too, converting the seeds and checking that every format reads
+//! back to the same metadata and hits. They write only what the
 //! readers need, the way council software lays it out: the PDF has running
 //! headers, "Page N of M" footers and words hyphenated at line ends; the web
 //! page has navigation, scripts and a cookie banner around the minutes.

@@ -11,6 +11,8 @@
 //! corpus it made. Distractor paragraphs use the same words in other senses
 //! (alcohol licensing, school transport drivers, CCTV images).
 
+pub mod formats;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -471,15 +473,15 @@ pub fn generate(options: &SynthOptions) -> std::io::Result<SynthSummary> {
             SynthFormat::Txt | SynthFormat::Mixed => text.into_bytes(),
             SynthFormat::Pdf => {
                 key = key.replace(".txt", ".pdf");
-                crate::convert::to_pdf(&text)
+                formats::to_pdf(&text)
             }
             SynthFormat::Html => {
                 key = key.replace(".txt", ".html");
-                crate::convert::to_html(&text).into_bytes()
+                formats::to_html(&text).into_bytes()
             }
             SynthFormat::Docx => {
                 key = key.replace(".txt", ".docx");
-                crate::convert::to_docx(&text)?
+                formats::to_docx(&text)?
             }
         };
         let path = options.out.join(&key);
