@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, Hints};
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
-use crate::ingest;
+use crate::process;
 use crate::read;
 use crate::request::{Filters, SearchRequest};
 use crate::search;
@@ -125,24 +125,6 @@ pub struct BenchReport {
 
 /// CPU seconds (user + system) used by this process and by the child
 /// processes it has waited for (`pdftotext` for PDFs), from /proc.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the command name, which is in brackets and may hold spaces.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |index: usize| {
-        fields
-            .get(index)
-            .and_then(|field| field.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime, stime, cutime and cstime are fields 14 to 17 of the whole line:
-    // 11 to 14 here.
-    (ticks(11) + ticks(12) + ticks(13) + ticks(14)) / 100.0
-}
-
 /// Runs `work` with this thread, and every thread or process it starts,
 /// held to one CPU core; false beside the result when that could not be
 /// done.
@@ -244,19 +226,6 @@ fn ceiling(files: &[walk::SourceFile], threads: usize) -> Result<Ceiling> {
     })
 }
 
-/// The peak resident memory of this process in MB, from /proc.
-pub fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|value| value.split_whitespace().next()?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kilobytes| kilobytes / 1024.0)
-}
-
 fn folder_bytes(path: &Path) -> u64 {
     walkdir::WalkDir::new(path)
         .into_iter()
@@ -309,7 +278,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
         path: std::env::temp_dir(),
         reason: error.to_string(),
     })?;
-    let all_threads = ingest::effective_threads(options.threads);
+    let all_threads = process::effective_threads(options.threads);
     let mut runs = Vec::new();
     let mut thread_counts = vec![1];
     if all_threads > 1 {
@@ -319,7 +288,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     for threads in thread_counts {
         let index = scratch.path().join(format!("index-{threads}"));
         warm_page_cache(&walked.files);
-        let cpu_before = cpu_seconds();
+        let cpu_before = process::cpu_seconds();
         let started = Instant::now();
         let run = || index_process(corpus, &index, threads);
         let (summary, one_core) = if threads == 1 {
@@ -334,7 +303,7 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
             one_core,
             peak_rss_mb: summary.peak_memory_mb,
             wall_seconds: wall,
-            cpu_seconds: cpu_seconds() - cpu_before,
+            cpu_seconds: process::cpu_seconds() - cpu_before,
             mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
             records_per_second: summary.n_files as f64 / wall,
             passages_per_second: summary.n_passages as f64 / wall,

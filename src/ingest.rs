@@ -19,6 +19,7 @@ use tantivy::{IndexWriter, Term};
 use crate::error::{Error, Result};
 use crate::extract::{self, sidecar, Hints};
 use crate::index::{self, document, CommitInfo, FileEntry, ScrutinyIndex, EXTRACTOR_VERSION};
+use crate::process;
 use crate::read;
 use crate::split;
 use crate::walk::{self, SourceFile};
@@ -205,7 +206,7 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
         return Ok(summary);
     }
 
-    let threads = effective_threads(options.threads);
+    let threads = process::effective_threads(options.threads);
     let mut writer = scrutiny_index.writer(threads)?;
     if rebuild {
         writer
@@ -299,7 +300,7 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
         })?;
     summary.committed = true;
     summary.seconds = started.elapsed().as_secs_f64();
-    summary.peak_memory_mb = crate::bench::peak_rss_mb();
+    summary.peak_memory_mb = process::peak_memory_mb();
     Ok(summary)
 }
 
@@ -412,15 +413,6 @@ fn record_failure(
         Some(&reason),
     ));
     Outcome::Failed { reason, bytes }
-}
-
-/// The number of threads to use: `requested`, or every core for 0.
-pub fn effective_threads(requested: usize) -> usize {
-    if requested > 0 {
-        requested
-    } else {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    }
 }
 
 /// How a corpus key is shown to the user: the corpus folder joined to it.
@@ -587,7 +579,7 @@ pub fn inspect(path: &Path) -> std::result::Result<RecordReport, read::ReadError
         .filter(|folder| extract::council::is_known_folder(folder))
         .map(str::to_string);
     let mut record = extract::extract(&text, &Hints { council_folder });
-    let stated = sidecar::load(&sidecar::sidecars_of(path, None))
+    let stated = sidecar::load(&walk::sidecars_of(path, None))
         .map_err(|reason| read::ReadError::Io(std::io::Error::other(reason)))?;
     sidecar::apply(&mut record, &stated);
     let passages = split::split(&record);

@@ -209,8 +209,8 @@ fn cut_long_line(line: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::extract::{extract, Hints};
+    use crate::format::Format;
     use crate::read::read_bytes;
-    use crate::walk::Format;
 
     fn passages_of(source: &str) -> (Record, Vec<Passage>) {
         let text = read_bytes(source.as_bytes(), Format::Text).unwrap();

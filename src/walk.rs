@@ -11,30 +11,41 @@ use std::time::UNIX_EPOCH;
 
 use walkdir::WalkDir;
 
-/// The document formats scrutiny knows by file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Text,
-    Markdown,
-    Pdf,
-    Html,
-    Docx,
+pub use crate::format::Format;
+
+/// The name of a folder's sidecar.
+pub const FOLDER_SIDECAR: &str = "scrutiny.toml";
+/// The ending of a record's own sidecar, after the record's file name.
+pub const FILE_SIDECAR_SUFFIX: &str = ".meta.toml";
+
+/// True for a file that is a sidecar, not a record.
+pub fn is_sidecar(name: &str) -> bool {
+    name == FOLDER_SIDECAR || name.ends_with(FILE_SIDECAR_SUFFIX)
 }
 
-impl Format {
-    /// The format a file's extension announces, if scrutiny reads it at all.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
-            "txt" | "text" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            "pdf" => Some(Format::Pdf),
-            "html" | "htm" => Some(Format::Html),
-            "docx" => Some(Format::Docx),
-            _ => None,
+/// The sidecars that apply to a record, nearest first: its own, then each
+/// folder's from its own up to `root` (or only its own folder's without one).
+pub fn sidecars_of(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
+    let mut found = candidates(record, root);
+    found.retain(|candidate| candidate.is_file());
+    found
+}
+
+/// Where sidecars for a record would be, nearest first, whether or not
+/// they exist.
+pub fn candidates(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
+    let mut own = record.as_os_str().to_owned();
+    own.push(FILE_SIDECAR_SUFFIX);
+    let mut found = vec![PathBuf::from(own)];
+    let mut folder = record.parent();
+    while let Some(current) = folder {
+        found.push(current.join(FOLDER_SIDECAR));
+        match root {
+            Some(root) if current != root && current.starts_with(root) => folder = current.parent(),
+            _ => break,
         }
     }
+    found
 }
 
 /// A record file found in the corpus.
@@ -141,11 +152,7 @@ pub fn walk(root: &Path) -> Walked {
             }
             continue;
         };
-        if entry
-            .file_name()
-            .to_str()
-            .is_some_and(crate::extract::sidecar::is_sidecar)
-        {
+        if entry.file_name().to_str().is_some_and(is_sidecar) {
             let metadata = match target {
                 Some(metadata) => Ok(metadata),
                 None => entry.metadata().map_err(std::io::Error::from),
@@ -195,7 +202,7 @@ pub fn walk(root: &Path) -> Walked {
     }
     if !sidecars_seen.is_empty() {
         for file in &mut walked.files {
-            for candidate in crate::extract::sidecar::candidates(&file.path, Some(root)) {
+            for candidate in candidates(&file.path, Some(root)) {
                 if let Some(&(size, modified)) = sidecars_seen.get(&candidate) {
                     file.size += size;
                     file.modified = file.modified.max(modified);

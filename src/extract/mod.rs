@@ -475,8 +475,8 @@ fn committee_from_mentions(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Format;
     use crate::read::read_bytes;
-    use crate::walk::Format;
 
     fn extract_str(source: &str) -> Record {
         extract(

@@ -12,17 +12,15 @@
 //! title = "Child Sexual Exploitation (CSE)"
 //! url = "https://example.gov.uk/mgIssueHistoryHome.aspx?IId=1234"
 //! ```
+//!
+//! Which sidecar files belong to a record is the walk's business
+//! (`walk::sidecars_of`); this module reads and applies them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
 use super::Record;
-
-/// The name of a folder's sidecar.
-pub const FOLDER_SIDECAR: &str = "scrutiny.toml";
-/// The ending of a record's own sidecar, after the record's file name.
-pub const FILE_SIDECAR_SUFFIX: &str = ".meta.toml";
 
 /// What a sidecar may state.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -36,36 +34,6 @@ pub struct Sidecar {
     pub title: Option<String>,
     /// Where the record was published.
     pub url: Option<String>,
-}
-
-/// True for a file that is a sidecar, not a record.
-pub fn is_sidecar(name: &str) -> bool {
-    name == FOLDER_SIDECAR || name.ends_with(FILE_SIDECAR_SUFFIX)
-}
-
-/// The sidecars that apply to a record, nearest first: its own, then each
-/// folder's from its own up to `root` (or only its own folder's without one).
-pub fn sidecars_of(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
-    let mut found = candidates(record, root);
-    found.retain(|candidate| candidate.is_file());
-    found
-}
-
-/// Where sidecars for a record would be, nearest first, whether or not
-/// they exist.
-pub fn candidates(record: &Path, root: Option<&Path>) -> Vec<PathBuf> {
-    let mut own = record.as_os_str().to_owned();
-    own.push(FILE_SIDECAR_SUFFIX);
-    let mut found = vec![PathBuf::from(own)];
-    let mut folder = record.parent();
-    while let Some(current) = folder {
-        found.push(current.join(FOLDER_SIDECAR));
-        match root {
-            Some(root) if current != root && current.starts_with(root) => folder = current.parent(),
-            _ => break,
-        }
-    }
-    found
 }
 
 /// Reads sidecars (nearest first) into one statement: for each field, the

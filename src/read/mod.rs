@@ -14,7 +14,7 @@ mod plain;
 
 use std::path::Path;
 
-use crate::walk::Format;
+use crate::format::Format;
 
 /// Files larger than this are refused rather than read into memory whole:
 /// no council record comes near it, and two workers each holding one stay
