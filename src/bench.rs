@@ -16,9 +16,9 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::extract::{self, Hints};
 use crate::glossary::Glossary;
 use crate::index::ScrutinyIndex;
+use crate::ingest::record;
 use crate::process;
 use crate::read;
 use crate::request::{Filters, SearchRequest};
@@ -256,17 +256,15 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     let mut passages = 0usize;
     for file in &walked.files {
         let started = Instant::now();
-        let Ok(text) = read::read(&file.path, file.format) else {
+        let Ok(decoded) = read::read_file(&file.path, file.size)
+            .map_err(|error| error.to_string())
+            .and_then(|raw| record::decode(&raw, file))
+        else {
             continue;
         };
         bytes += file.size;
         let read_done = Instant::now();
-        let record = extract::extract(
-            &text,
-            &Hints {
-                council_folder: file.council_folder.clone(),
-            },
-        );
+        let record = record::extract(&decoded, file);
         let extract_done = Instant::now();
         passages += split::split(&record).len();
         walk_and_read += (read_done - started).as_secs_f64();

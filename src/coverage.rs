@@ -124,10 +124,9 @@ pub fn coverage(index: &ScrutinyIndex) -> Result<Coverage> {
     let failures = index
         .manifest()?
         .into_iter()
-        .filter(|(_, entry)| entry.status != "ok")
-        .map(|(key, entry)| FailedFile {
-            key,
-            reason: entry.message,
+        .filter_map(|(key, entry)| {
+            let reason = entry.status.failure()?.to_string();
+            Some(FailedFile { key, reason })
         })
         .collect();
     let mut skipped = Vec::new();

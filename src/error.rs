@@ -30,6 +30,8 @@ pub enum Error {
         value: String,
         reason: String,
     },
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads { threads: usize, reason: String },
     #[error("cannot write {}: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
     #[error("search failed: {0}")]

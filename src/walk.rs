@@ -69,6 +69,38 @@ pub struct SourceFile {
     pub sidecars: Vec<PathBuf>,
 }
 
+impl SourceFile {
+    /// One record file named on its own, outside any corpus walk (as
+    /// `scrutiny extract` takes them): its own sidecar and its folder's
+    /// apply. Refused unless it is a regular file (following links): a
+    /// pipe or a device would never end.
+    pub fn alone(path: &Path, council_folder: Option<String>) -> Result<SourceFile, String> {
+        let metadata = std::fs::metadata(path).map_err(|error| error.to_string())?;
+        if !metadata.is_file() {
+            return Err(
+                "not a regular file (a folder, pipe or device cannot be read as a record)".into(),
+            );
+        }
+        let sidecars = sidecars_of(path, None);
+        let mut file = SourceFile {
+            path: path.to_path_buf(),
+            key: path.display().to_string(),
+            council_folder,
+            format: Format::from_path(path).unwrap_or(Format::Text),
+            size: metadata.len(),
+            modified: modified_nanos(&metadata),
+            sidecars,
+        };
+        for sidecar in &file.sidecars {
+            if let Ok(metadata) = std::fs::metadata(sidecar) {
+                file.size += metadata.len();
+                file.modified = file.modified.max(modified_nanos(&metadata));
+            }
+        }
+        Ok(file)
+    }
+}
+
 /// A path the walk could not list or chose to pass over, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {

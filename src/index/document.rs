@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{self, Fields};
+use super::FileStatus;
 use crate::extract::Record;
 use crate::split::Passage;
 use crate::walk::SourceFile;
@@ -166,9 +167,9 @@ pub fn file_document(
     document.add_u64(fields.modified, file.modified);
     document.add_u64(fields.content_hash, content_hash);
     match failure {
-        None => document.add_text(fields.status, "ok"),
+        None => document.add_text(fields.status, FileStatus::INDEXED),
         Some(message) => {
-            document.add_text(fields.status, "failed");
+            document.add_text(fields.status, FileStatus::FAILED);
             document.add_text(fields.message, message);
         }
     }

@@ -68,9 +68,36 @@ pub struct FileEntry {
     pub size: u64,
     pub modified: u64,
     pub content_hash: u64,
-    /// `ok`, or `failed` with the reason in `message`.
-    pub status: String,
-    pub message: String,
+    pub status: FileStatus,
+}
+
+/// Whether a file's last reading went into the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Its passages are in the index.
+    Indexed,
+    /// It could not be read or extracted, for this reason.
+    Failed(String),
+}
+
+impl FileStatus {
+    /// How the status column stores an indexed file.
+    pub const INDEXED: &'static str = "ok";
+    /// How the status column stores a failed file; the reason is stored
+    /// beside it.
+    pub const FAILED: &'static str = "failed";
+
+    pub fn is_indexed(&self) -> bool {
+        *self == FileStatus::Indexed
+    }
+
+    /// The reason a failed file failed.
+    pub fn failure(&self) -> Option<&str> {
+        match self {
+            FileStatus::Indexed => None,
+            FileStatus::Failed(reason) => Some(reason),
+        }
+    }
 }
 
 /// What the last commit of the index at `dir` recorded, whatever its schema.
@@ -207,16 +234,16 @@ impl ScrutinyIndex {
             for doc_id in doc_ids {
                 let status =
                     columns::first_str(statuses.as_ref(), doc_id, &mut buffer).unwrap_or_default();
-                let message = if status == "ok" {
-                    String::new()
+                let status = if status == FileStatus::INDEXED {
+                    FileStatus::Indexed
                 } else {
                     let document: TantivyDocument =
                         searcher.doc(tantivy::DocAddress::new(segment_ord, doc_id))?;
-                    document
+                    let reason = document
                         .get_first(self.fields.message)
                         .and_then(|value| value.as_str())
-                        .unwrap_or_default()
-                        .to_string()
+                        .unwrap_or_default();
+                    FileStatus::Failed(reason.to_string())
                 };
                 manifest.insert(
                     columns::first_str(paths.as_ref(), doc_id, &mut buffer).unwrap_or_default(),
@@ -225,7 +252,6 @@ impl ScrutinyIndex {
                         modified: number(&modified, doc_id),
                         content_hash: number(&content_hash, doc_id),
                         status,
-                        message,
                     },
                 );
             }
