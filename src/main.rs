@@ -5,394 +5,44 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::{self, IsTerminal, Write};
+mod cmd;
+
+use std::io;
 use std::process::ExitCode;
 
-use anstream::{AutoStream, ColorChoice};
-use clap::{CommandFactory, Parser};
-use serde::Serialize;
+use clap::Parser;
 
-use scrutiny::cli::{Cli, ColorWhen, Command, QueryArgs, WatchAction};
+use scrutiny::cli::{Cli, Command};
 use scrutiny::error::Error;
-use scrutiny::glossary::Glossary;
-use scrutiny::index::ScrutinyIndex;
-use scrutiny::render::{json, terminal};
-use scrutiny::request::{Bounds, Selection};
-use scrutiny::{bench, compare, coverage, eval, export, ingest, query, search, synth, watch};
-
-/// Exit status for "ran, found nothing" (search) or "committed, some files failed" (index).
-const EXIT_PARTIAL: u8 = 1;
-/// Exit status for an error.
-const EXIT_ERROR: u8 = 2;
-
-type Out = AutoStream<io::StdoutLock<'static>>;
+use scrutiny::render::terminal;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let outcome = match &cli.command {
+        Command::Index(args) => cmd::index(&cli, args),
+        Command::Search(args) => cmd::search(&cli, args),
+        Command::Compare(args) => cmd::compare(&cli, args),
+        Command::Timeline(args) => cmd::timeline(&cli, args),
+        Command::Extract(args) => cmd::extract(&cli, args),
+        Command::Show(args) => cmd::show(&cli, args),
+        Command::Export(args) => cmd::export(&cli, args),
+        Command::Coverage(args) => cmd::coverage(&cli, args),
+        Command::Watch(args) => cmd::watch(&cli, args.action.as_ref(), &args.common),
+        Command::Eval(args) => cmd::eval(&cli, args),
+        Command::Serve(args) => cmd::serve(&cli, args),
+        Command::Bench(args) => cmd::bench(&cli, args),
+        Command::Synth(args) => cmd::synth(&cli, args),
+        Command::Completions(args) => cmd::completions(args),
+        Command::Man => cmd::man(),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             report_error(&error);
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(cmd::EXIT_ERROR)
         }
     }
-}
-
-/// Runs one subcommand; each is its library call and the output it chooses.
-fn run(cli: &Cli) -> anyhow::Result<u8> {
-    match &cli.command {
-        Command::Index(args) => {
-            let summary = ingest::run(&ingest::IndexOptions {
-                corpus: args.corpus.clone(),
-                index: cli.index.clone(),
-                threads: cli.threads,
-                rebuild: args.rebuild,
-                progress: show_progress(cli),
-            })?;
-            if args.json {
-                json::write(&mut stdout(cli), &summary)?;
-            } else if !cli.quiet {
-                terminal::index_summary(&mut io::stderr().lock(), &summary)?;
-            }
-            Ok(partial_if(summary.any_failed()))
-        }
-        Command::Search(args) => {
-            let request = &args.request;
-            request.check(&Bounds::COMMAND_LINE)?;
-            let index = open_for_query(cli, Some(&request.selection), &args.common)?;
-            let results = search::search(&index, request, glossary(cli)?.as_ref())?;
-            output(cli, args.common.json, &results, |out, results| {
-                notes(cli, |err| {
-                    terminal::rewrites(err, &results.expansions, &results.corrections)
-                })?;
-                terminal::search(out, results)?;
-                out.flush()?;
-                notes(cli, |err| terminal::search_tally(err, results))
-            })?;
-            Ok(partial_if(results.hits.is_empty()))
-        }
-        Command::Compare(args) => {
-            args.request.check(&Bounds::COMMAND_LINE)?;
-            let index = open_for_query(cli, Some(&args.request.selection), &args.common)?;
-            let comparison = compare::compare(&index, &args.request, glossary(cli)?.as_ref())?;
-            output(cli, args.common.json, &comparison, |out, comparison| {
-                notes(cli, |err| {
-                    terminal::rewrites(err, &comparison.expansions, &[])
-                })?;
-                terminal::comparison(out, comparison, terminal_width())
-            })?;
-            Ok(partial_if(comparison.groups.is_empty()))
-        }
-        Command::Timeline(args) => {
-            Bounds::COMMAND_LINE.check_selection(&args.selection)?;
-            let index = open_for_query(cli, Some(&args.selection), &args.common)?;
-            let timeline = compare::timeline(&index, &args.selection, glossary(cli)?.as_ref())?;
-            output(cli, args.common.json, &timeline, |out, timeline| {
-                notes(cli, |err| {
-                    terminal::rewrites(err, &timeline.expansions, &[])
-                })?;
-                terminal::timeline(out, timeline)
-            })?;
-            Ok(partial_if(timeline.councils.is_empty()))
-        }
-        Command::Extract(args) => {
-            let mut failed = false;
-            let mut reports = Vec::new();
-            for path in &args.files {
-                match ingest::inspect(path) {
-                    Ok(report) => reports.push(report),
-                    Err(error) => {
-                        eprintln!("scrutiny: cannot read {}: {error}", path.display());
-                        failed = true;
-                    }
-                }
-            }
-            output(cli, args.json, &reports, |out, reports| {
-                for (position, report) in reports.iter().enumerate() {
-                    if position > 0 {
-                        writeln!(out)?;
-                    }
-                    terminal::record(out, report)?;
-                }
-                Ok(())
-            })?;
-            Ok(if failed { EXIT_ERROR } else { 0 })
-        }
-        Command::Show(args) => {
-            let index = open_for_query(cli, None, &args.common)?;
-            let Some(found) = search::passage(&index, &args.id)? else {
-                anyhow::bail!(
-                    "no passage {} in the index at {} (ids come from `scrutiny search --json`; \
-                     a passage whose text changed has a new id)",
-                    args.id,
-                    cli.index.display()
-                );
-            };
-            output(cli, args.common.json, &found, terminal::passage)?;
-            Ok(0)
-        }
-        Command::Export(args) => {
-            let query = args.selection.query.as_ref().map(|_| &args.selection);
-            let index = open_for_query(cli, query, &args.common)?;
-            let hits = match query {
-                Some(selection) => {
-                    search::all_matches(&index, selection, glossary(cli)?.as_ref())?.hits
-                }
-                None => search::all_passages(&index)?,
-            };
-            let rows: Vec<export::Row> = hits.iter().map(export::Row::of).collect();
-            let destination = export::Destination {
-                format: args.format,
-                out: args.out.as_deref(),
-                push: args.push.as_deref(),
-            };
-            for line in export::write(&rows, &destination).map_err(anyhow::Error::msg)? {
-                notes(cli, |err| writeln!(err, "scrutiny: {line}"))?;
-            }
-            Ok(0)
-        }
-        Command::Watch(args) => run_watch(cli, args.action.as_ref(), &args.common),
-        Command::Coverage(args) => {
-            let index = open_for_query(cli, None, &args.common)?;
-            let coverage = coverage::coverage(&index)?;
-            let corpus = index.commit_info().and_then(|info| info.corpus);
-            output(cli, args.common.json, &coverage, |out, coverage| {
-                terminal::coverage(out, coverage, corpus.as_deref())
-            })?;
-            Ok(0)
-        }
-        Command::Eval(args) => {
-            let queries = eval::load(&args.file)?;
-            let glossary = if args.no_expand { None } else { glossary(cli)? };
-            let index = open_for_query(cli, None, &args.common)?;
-            let report = eval::evaluate(&index, &queries, glossary.as_ref())?;
-            output(cli, args.common.json, &report, terminal::eval)?;
-            Ok(0)
-        }
-        Command::Serve(args) => {
-            let glossary = if args.no_expand { None } else { glossary(cli)? };
-            let common = QueryArgs {
-                json: false,
-                corpus: args.corpus.clone(),
-                no_refresh: false,
-            };
-            let index = open_for_query(cli, None, &common)?;
-            if !args.addr.ip().is_loopback() {
-                notes(cli, |err| {
-                    writeln!(
-                        err,
-                        "scrutiny: warning: listening on {}, which other computers may reach",
-                        args.addr
-                    )
-                })?;
-            }
-            let ready = |bound| {
-                // The first line of standard output is the address, for scripts.
-                println!("http://{bound}/");
-                let _ = io::stdout().flush();
-                let _ = notes(cli, |err| {
-                    let index = cli.index.display();
-                    writeln!(
-                        err,
-                        "scrutiny: serving {index} at http://{bound}/ (Ctrl-C to stop)"
-                    )
-                });
-            };
-            let interrupted = async {
-                let _ = tokio::signal::ctrl_c().await;
-            };
-            let threads = cli.threads.max(2);
-            scrutiny::serve::run(index, glossary, args.addr, threads, ready, interrupted)?;
-            Ok(0)
-        }
-        Command::Bench(args) => {
-            if !args.json {
-                notes(cli, |err| {
-                    writeln!(err, "scrutiny: measuring on {} …", args.corpus.display())
-                })?;
-            }
-            let report = bench::run(&bench::BenchOptions {
-                corpus: args.corpus.clone(),
-                threads: cli.threads,
-                repeat: args.repeat,
-            })?;
-            output(cli, args.json, &report, terminal::bench)?;
-            Ok(0)
-        }
-        Command::Synth(args) => {
-            let options = synth::SynthOptions {
-                records: args.records,
-                out: args.out.clone(),
-                seed: args.seed,
-                format: args.format,
-            };
-            let summary = synth::write(&options, args.judgements.as_deref())?;
-            notes(cli, |err| {
-                let megabytes = summary.bytes as f64 / 1e6;
-                writeln!(
-                    err,
-                    "wrote {} records ({megabytes:.1} MB) to {}",
-                    summary.records,
-                    args.out.display()
-                )
-            })?;
-            Ok(0)
-        }
-        Command::Completions(args) => {
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "scrutiny",
-                &mut io::stdout(),
-            );
-            Ok(0)
-        }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
-            Ok(0)
-        }
-    }
-}
-
-fn run_watch(cli: &Cli, action: Option<&WatchAction>, common: &QueryArgs) -> anyhow::Result<u8> {
-    let file = watch::file_of(&cli.index);
-    match action {
-        Some(WatchAction::Add {
-            name,
-            selection,
-            common,
-        }) => {
-            Bounds::COMMAND_LINE.check_selection(selection)?;
-            let index = open_for_query(cli, Some(selection), common)?;
-            let saved = watch::Watch::new(name, selection.clone());
-            let matching = watch::add(&index, &file, saved, glossary(cli)?.as_ref())?;
-            notes(cli, |err| {
-                writeln!(
-                    err,
-                    "scrutiny: saved {name:?}: {matching} passages match now; `scrutiny watch` \
-                     will show the ones added after this ({})",
-                    file.display()
-                )
-            })?;
-        }
-        Some(WatchAction::List { json }) => {
-            output(cli, *json, &watch::list(&file)?, |out, watches| {
-                terminal::watches(out, watches)
-            })?
-        }
-        Some(WatchAction::Rm { name }) => {
-            watch::remove(&file, name)?;
-            notes(cli, |err| {
-                writeln!(err, "scrutiny: removed the saved search {name:?}")
-            })?;
-        }
-        Some(WatchAction::Check { common }) => check_watches(cli, &file, common)?,
-        None => check_watches(cli, &file, common)?,
-    }
-    Ok(0)
-}
-
-fn check_watches(cli: &Cli, file: &std::path::Path, common: &QueryArgs) -> anyhow::Result<()> {
-    let index = open_for_query(cli, None, common)?;
-    let reports = watch::check(&index, file, glossary(cli)?.as_ref())?;
-    output(cli, common.json, &reports, |out, reports| {
-        terminal::watch_reports(out, reports)
-    })?;
-    Ok(())
-}
-
-/// Writes `value` to standard output as JSON when asked, else as text.
-fn output<T: Serialize>(
-    cli: &Cli,
-    as_json: bool,
-    value: &T,
-    text: impl FnOnce(&mut Out, &T) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut out = stdout(cli);
-    if as_json {
-        json::write(&mut out, value)
-    } else {
-        text(&mut out, value)
-    }
-}
-
-/// Writes notes on standard error, unless `--quiet`.
-fn notes(
-    cli: &Cli,
-    write: impl FnOnce(&mut io::StderrLock<'static>) -> io::Result<()>,
-) -> io::Result<()> {
-    if cli.quiet {
-        return Ok(());
-    }
-    write(&mut io::stderr().lock())
-}
-
-fn partial_if(partial: bool) -> u8 {
-    if partial {
-        EXIT_PARTIAL
-    } else {
-        0
-    }
-}
-
-/// Checks the query, then builds or refreshes the index as needed and opens it.
-fn open_for_query(
-    cli: &Cli,
-    selection: Option<&Selection>,
-    common: &QueryArgs,
-) -> anyhow::Result<ScrutinyIndex> {
-    // A malformed query is reported before any indexing work is done.
-    if let Some(selection) = selection {
-        query::validate(selection.text()).map_err(Error::from)?;
-    }
-    if !common.no_refresh {
-        if !scrutiny::index::exists(&cli.index) {
-            let corpus = common.corpus.as_deref().unwrap_or("corpus".as_ref());
-            notes(cli, |err| {
-                writeln!(
-                    err,
-                    "scrutiny: no index at {} yet; building it from {} first",
-                    cli.index.display(),
-                    corpus.display()
-                )
-            })?;
-        }
-        let corpus = common.corpus.as_deref();
-        let freshness = ingest::ensure_fresh(&cli.index, corpus, cli.threads, show_progress(cli))?;
-        notes(cli, |err| terminal::freshness(err, &freshness))?;
-    }
-    Ok(ScrutinyIndex::open(&cli.index)?)
-}
-
-/// The glossary to expand queries with: the built-in one plus the user's
-/// file; a request's `--no-expand` leaves it out.
-fn glossary(cli: &Cli) -> anyhow::Result<Option<Glossary>> {
-    Ok(Some(match &cli.glossary {
-        Some(path) => Glossary::with_file(path)?,
-        None => Glossary::builtin(),
-    }))
-}
-
-fn stdout(cli: &Cli) -> Out {
-    let choice = match cli.color {
-        ColorWhen::Always => ColorChoice::Always,
-        ColorWhen::Never => ColorChoice::Never,
-        ColorWhen::Auto => ColorChoice::Auto,
-    };
-    AutoStream::new(io::stdout().lock(), choice)
-}
-
-fn show_progress(cli: &Cli) -> bool {
-    !cli.quiet && io::stderr().is_terminal()
-}
-
-/// The terminal's width in columns, or 100 when it is not a terminal.
-fn terminal_width() -> usize {
-    terminal_size::terminal_size()
-        .map(|(width, _)| usize::from(width.0))
-        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
-        .unwrap_or(100)
 }
 
 /// Prints an error on stderr; a query error also shows the query with a
