@@ -21,7 +21,7 @@
 use clap::Args;
 use jiff::civil::Date;
 use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::compare::GroupBy;
 use crate::error::{Error, Result};
@@ -56,21 +56,13 @@ pub struct Filters {
     pub officer: Option<String>,
 
     /// Only meetings on or after this date (YYYY-MM-DD); undated records are left out.
-    #[arg(long, value_name = "DATE", value_parser = date_argument)]
-    #[serde(
-        deserialize_with = "date",
-        serialize_with = "write_date",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[serde(with = "optional_date", skip_serializing_if = "Option::is_none")]
     pub from: Option<Date>,
 
     /// Only meetings on or before this date (YYYY-MM-DD); undated records are left out.
-    #[arg(long, value_name = "DATE", value_parser = date_argument)]
-    #[serde(
-        deserialize_with = "date",
-        serialize_with = "write_date",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[serde(with = "optional_date", skip_serializing_if = "Option::is_none")]
     pub to: Option<Date>,
 
     /// Only decisions: the RESOLVED passages of minutes ("RESOLVED – That:
@@ -450,10 +442,6 @@ pub fn parse_date(value: &str) -> std::result::Result<Date, String> {
         .map_err(|error| format!("{value:?} is not a date: expected YYYY-MM-DD ({error})"))
 }
 
-fn date_argument(value: &str) -> std::result::Result<Date, String> {
-    parse_date(value)
-}
-
 /// Text with surrounding spaces trimmed; empty text is no value.
 fn text<'de, D: Deserializer<'de>>(
     deserializer: D,
@@ -483,20 +471,30 @@ fn texts<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Vec<
         .collect())
 }
 
-fn date<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<Date>, D::Error> {
-    match text(deserializer)? {
-        None => Ok(None),
-        Some(value) => parse_date(&value).map(Some).map_err(de::Error::custom),
-    }
-}
+/// A date as text, `YYYY-MM-DD`; empty text is no date.
+mod optional_date {
+    use jiff::civil::Date;
+    use serde::{de, Deserializer, Serializer};
 
-fn write_date<S: Serializer>(
-    date: &Option<Date>,
-    serializer: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match date {
-        Some(date) => serializer.serialize_str(&date.to_string()),
-        None => serializer.serialize_none(),
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Option<Date>, D::Error> {
+        match super::text(deserializer)? {
+            None => Ok(None),
+            Some(value) => super::parse_date(&value)
+                .map(Some)
+                .map_err(de::Error::custom),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(
+        date: &Option<Date>,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => serializer.serialize_str(&date.to_string()),
+            None => serializer.serialize_none(),
+        }
     }
 }
 
