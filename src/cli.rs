@@ -206,7 +206,8 @@ pub struct SynthArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// The corpus folder: one sub-folder per council, holding .txt, .md and .docx records.
+    /// The corpus folder: one sub-folder per council, holding .txt, .md,
+    /// .pdf, .html and .docx records.
     #[arg(env = "SCRUTINY_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
 
@@ -386,7 +387,7 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Record files (.txt, .md, .docx).
+    /// Record files (.txt, .md, .pdf, .html, .docx).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 

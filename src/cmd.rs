@@ -247,12 +247,14 @@ pub fn synth(cli: &Cli, args: &SynthArgs) -> anyhow::Result<u8> {
 
 /// A shell completion script.
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<u8> {
-    clap_complete::generate(
-        args.shell,
-        &mut Cli::command(),
-        "scrutiny",
-        &mut io::stdout(),
-    );
+    use clap_complete::Generator;
+    // generate() panics when standard output closes early (`| head`);
+    // try_generate reports it, and a broken pipe ends quietly.
+    let mut command = Cli::command();
+    command.set_bin_name("scrutiny");
+    command.build();
+    args.shell
+        .try_generate(&command, &mut io::stdout().lock())?;
     Ok(0)
 }
 

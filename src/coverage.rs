@@ -151,8 +151,10 @@ pub fn coverage(index: &ScrutinyIndex) -> Result<Coverage> {
         for path in &walked.other_files {
             skipped.push(FailedFile {
                 key: key(path),
-                reason: "not a record format scrutiny reads (.txt, .md, .pdf, .html, .docx)"
-                    .to_string(),
+                reason: format!(
+                    "not a record format scrutiny reads ({})",
+                    crate::format::EXTENSIONS
+                ),
             });
         }
         skipped.sort_by(|a, b| a.key.cmp(&b.key));

@@ -10,7 +10,7 @@ pub enum Error {
     CorpusMissing(PathBuf),
     #[error("corpus {} is not a folder", .0.display())]
     CorpusNotFolder(PathBuf),
-    #[error("no records in corpus {} (scrutiny reads .txt, .md and .docx files; one folder per council)", .0.display())]
+    #[error("no records in corpus {} (scrutiny reads {} files; one folder per council)", .0.display(), crate::format::EXTENSIONS)]
     CorpusEmpty(PathBuf),
     #[error("no index at {}; run `scrutiny index CORPUS --index {}` first", .0.display(), .0.display())]
     IndexMissing(PathBuf),

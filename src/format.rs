@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+/// The extensions [`Format::from_path`] knows, for messages.
+pub const EXTENSIONS: &str = ".txt, .md, .pdf, .html and .docx";
+
 /// The document formats scrutiny knows by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,5 +1,8 @@
 //! Passages → tantivy, and back: opening, creating and writing the on-disk
-//! index. Only this module writes to disk.
+//! index. Only this module writes into the index folder (the ingest
+//! pipeline through the `IndexWriter` it hands out); saved searches,
+//! exports and generated corpora are written by their own modules, beside
+//! or outside it.
 //!
 //! Alongside passage documents the index keeps one document per source file
 //! (path, size, modification time, content hash, and whether it could be
