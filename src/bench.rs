@@ -251,69 +251,22 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     }
     let mut walk_and_read = started.elapsed().as_secs_f64();
     warm_page_cache(&walked.files);
-    let (mut extract_seconds, mut split_seconds) = (0.0, 0.0);
-    let mut bytes = 0u64;
-    let mut passages = 0usize;
-    for file in &walked.files {
-        let started = Instant::now();
-        let Ok(decoded) = read::read_file(&file.path, file.size)
-            .map_err(|error| error.to_string())
-            .and_then(|raw| record::decode(&raw, file))
-        else {
-            continue;
-        };
-        bytes += file.size;
-        let read_done = Instant::now();
-        let record = record::extract(&decoded, file);
-        let extract_done = Instant::now();
-        passages += split::split(&record).len();
-        walk_and_read += (read_done - started).as_secs_f64();
-        extract_seconds += (extract_done - read_done).as_secs_f64();
-        split_seconds += extract_done.elapsed().as_secs_f64();
-    }
+    let pass = stage_pass(&walked.files);
+    let (bytes, passages) = (pass.bytes, pass.passages);
+    walk_and_read += pass.read;
 
-    let scratch = tempfile::tempdir().map_err(|error| Error::IndexWrite {
+    let scratch = tempfile::tempdir().map_err(|error| Error::Write {
         path: std::env::temp_dir(),
         reason: error.to_string(),
     })?;
     let all_threads = process::effective_threads(options.threads);
-    let mut runs = Vec::new();
-    let mut thread_counts = vec![1];
-    if all_threads > 1 {
-        thread_counts.push(all_threads);
-    }
-    let mut last_index = PathBuf::new();
-    for threads in thread_counts {
-        let index = scratch.path().join(format!("index-{threads}"));
-        warm_page_cache(&walked.files);
-        let cpu_before = process::cpu_seconds();
-        let started = Instant::now();
-        let run = || index_process(corpus, &index, threads);
-        let (summary, one_core) = if threads == 1 {
-            on_one_core(run)
-        } else {
-            (run(), false)
-        };
-        let summary = summary?;
-        let wall = started.elapsed().as_secs_f64().max(1e-9);
-        runs.push(IndexRun {
-            threads,
-            one_core,
-            peak_rss_mb: summary.peak_memory_mb,
-            wall_seconds: wall,
-            cpu_seconds: process::cpu_seconds() - cpu_before,
-            mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
-            records_per_second: summary.n_files as f64 / wall,
-            passages_per_second: summary.n_passages as f64 / wall,
-        });
-        last_index = index;
-    }
+    let (runs, last_index) = index_runs(corpus, scratch.path(), &walked.files, all_threads)?;
     let one_thread = runs[0].wall_seconds;
     let stages = StageSeconds {
         walk_and_read,
-        extract: extract_seconds,
-        split: split_seconds,
-        index_and_commit: (one_thread - walk_and_read - extract_seconds - split_seconds).max(0.0),
+        extract: pass.extract,
+        split: pass.split,
+        index_and_commit: (one_thread - walk_and_read - pass.extract - pass.split).max(0.0),
     };
     let thread_speedup = one_thread / runs.last().map_or(one_thread, |run| run.wall_seconds);
     let index_bytes = folder_bytes(&last_index);
@@ -342,6 +295,89 @@ pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     })
 }
 
+/// What one pass of the stages over every file took, in seconds summed
+/// over the files, and what it found.
+struct StagePass {
+    read: f64,
+    extract: f64,
+    split: f64,
+    bytes: u64,
+    passages: usize,
+}
+
+/// The stages one at a time, on one thread, file by file, through the same
+/// steps an index run takes (sidecars included); nothing is kept.
+fn stage_pass(files: &[walk::SourceFile]) -> StagePass {
+    let mut pass = StagePass {
+        read: 0.0,
+        extract: 0.0,
+        split: 0.0,
+        bytes: 0,
+        passages: 0,
+    };
+    for file in files {
+        let started = Instant::now();
+        let Ok(decoded) = read::read_file(&file.path, file.size)
+            .map_err(|error| error.to_string())
+            .and_then(|raw| record::decode(&raw, file))
+        else {
+            continue;
+        };
+        pass.bytes += file.size;
+        let read_done = Instant::now();
+        let record = record::extract(&decoded, file);
+        let extract_done = Instant::now();
+        pass.passages += split::split(&record).len();
+        pass.read += (read_done - started).as_secs_f64();
+        pass.extract += (extract_done - read_done).as_secs_f64();
+        pass.split += extract_done.elapsed().as_secs_f64();
+    }
+    pass
+}
+
+/// Fresh index builds in `scratch`, one thread (held to one core) and then
+/// every thread, each a process of its own started from a warm page cache;
+/// returns the runs and the last index built.
+fn index_runs(
+    corpus: &Path,
+    scratch: &Path,
+    files: &[walk::SourceFile],
+    all_threads: usize,
+) -> Result<(Vec<IndexRun>, PathBuf)> {
+    let mut runs = Vec::new();
+    let mut thread_counts = vec![1];
+    if all_threads > 1 {
+        thread_counts.push(all_threads);
+    }
+    let mut last_index = PathBuf::new();
+    for threads in thread_counts {
+        let index = scratch.join(format!("index-{threads}"));
+        warm_page_cache(files);
+        let cpu_before = process::cpu_seconds();
+        let started = Instant::now();
+        let run = || index_process(corpus, &index, threads);
+        let (summary, one_core) = if threads == 1 {
+            on_one_core(run)
+        } else {
+            (run(), false)
+        };
+        let summary = summary?;
+        let wall = started.elapsed().as_secs_f64().max(1e-9);
+        runs.push(IndexRun {
+            threads,
+            one_core,
+            peak_rss_mb: summary.peak_memory_mb,
+            wall_seconds: wall,
+            cpu_seconds: process::cpu_seconds() - cpu_before,
+            mb_per_second: summary.bytes_read as f64 / 1e6 / wall,
+            records_per_second: summary.n_files as f64 / wall,
+            passages_per_second: summary.n_passages as f64 / wall,
+        });
+        last_index = index;
+    }
+    Ok((runs, last_index))
+}
+
 /// What an index process reports of its run (`scrutiny index --json`).
 #[derive(serde::Deserialize)]
 struct IndexProcessSummary {
@@ -355,8 +391,8 @@ struct IndexProcessSummary {
 /// `scrutiny index` process of its own (this executable), and waits for it.
 /// The process inherits the calling thread's CPU affinity.
 fn index_process(corpus: &Path, index: &Path, threads: usize) -> Result<IndexProcessSummary> {
-    let failed = |reason: String| Error::IndexWrite {
-        path: index.to_path_buf(),
+    let failed = |reason: String| Error::IndexProcess {
+        index: index.to_path_buf(),
         reason,
     };
     let executable = std::env::current_exe()

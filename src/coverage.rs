@@ -66,6 +66,42 @@ struct Tally {
     passages: usize,
 }
 
+/// The paths in the index's corpus that the walk passed over or could not
+/// list, walked again now (nothing when the corpus is not there).
+fn skipped_paths(index: &ScrutinyIndex) -> Vec<FailedFile> {
+    let mut skipped = Vec::new();
+    if let Some(corpus) = index
+        .commit_info()
+        .and_then(|info| info.corpus)
+        .filter(|corpus| corpus.is_dir())
+    {
+        let walked = crate::walk::walk(&corpus);
+        let key = |path: &std::path::Path| {
+            path.strip_prefix(&corpus)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/")
+        };
+        for error in &walked.errors {
+            skipped.push(FailedFile {
+                key: key(&error.path),
+                reason: error.reason.clone(),
+            });
+        }
+        for path in &walked.other_files {
+            skipped.push(FailedFile {
+                key: key(path),
+                reason: format!(
+                    "not a record format scrutiny reads ({})",
+                    crate::format::EXTENSIONS
+                ),
+            });
+        }
+        skipped.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    skipped
+}
+
 /// Counts the index's records and passages per council.
 pub fn coverage(index: &ScrutinyIndex) -> Result<Coverage> {
     let searcher = index.searcher()?;
@@ -129,36 +165,7 @@ pub fn coverage(index: &ScrutinyIndex) -> Result<Coverage> {
             Some(FailedFile { key, reason })
         })
         .collect();
-    let mut skipped = Vec::new();
-    if let Some(corpus) = index
-        .commit_info()
-        .and_then(|info| info.corpus)
-        .filter(|corpus| corpus.is_dir())
-    {
-        let walked = crate::walk::walk(&corpus);
-        let key = |path: &std::path::Path| {
-            path.strip_prefix(&corpus)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace(std::path::MAIN_SEPARATOR, "/")
-        };
-        for error in &walked.errors {
-            skipped.push(FailedFile {
-                key: key(&error.path),
-                reason: error.reason.clone(),
-            });
-        }
-        for path in &walked.other_files {
-            skipped.push(FailedFile {
-                key: key(path),
-                reason: format!(
-                    "not a record format scrutiny reads ({})",
-                    crate::format::EXTENSIONS
-                ),
-            });
-        }
-        skipped.sort_by(|a, b| a.key.cmp(&b.key));
-    }
+    let skipped = skipped_paths(index);
     Ok(Coverage {
         skipped,
         records: councils.iter().map(|council| council.records).sum(),

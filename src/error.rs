@@ -30,6 +30,8 @@ pub enum Error {
         value: String,
         reason: String,
     },
+    #[error("the benchmark's index build into {} failed: {reason}", index.display())]
+    IndexProcess { index: PathBuf, reason: String },
     #[error("cannot start {threads} worker threads: {reason}")]
     Threads { threads: usize, reason: String },
     #[error("cannot write {}: {reason}", path.display())]

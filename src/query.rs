@@ -38,6 +38,10 @@ pub const QUERY_FIELDS: &[&str] = &[
 ];
 
 /// Checks a query for the mistakes people make, pointing at the column.
+///
+/// Longer than 100 lines on purpose: a tokeniser (quotes, brackets, words
+/// with their columns) followed by one check per kind of mistake, each a
+/// few lines; the checks read the same token list and share its columns.
 pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
     let fail = |column: usize, message: String, hint: Option<String>| QueryError {
         query: query.to_string(),
@@ -314,6 +318,27 @@ pub fn build(
     let corrections = std::mem::take(&mut expander.corrections);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed)];
+    clauses.extend(filter_clauses(index, searcher, filters)?);
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        clauses.remove(0).1
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(BuiltQuery {
+        query,
+        expansions,
+        corrections,
+    })
+}
+
+/// The filters as clauses every match must satisfy.
+fn filter_clauses(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    filters: &Filters,
+) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    let fields = index.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !filters.councils.is_empty() {
         let any_council: Vec<(Occur, Box<dyn Query>)> = filters
             .councils
@@ -374,16 +399,7 @@ pub fn build(
         };
         clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
-    let query: Box<dyn Query> = if clauses.len() == 1 {
-        clauses.remove(0).1
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    };
-    Ok(BuiltQuery {
-        query,
-        expansions,
-        corrections,
-    })
+    Ok(clauses)
 }
 
 /// Turns the parsed query into tantivy queries: leaves are built by

@@ -132,7 +132,11 @@ pub fn walk(root: &Path) -> Walked {
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        // Hidden folders (.git, .cache) are not entered; hidden files are
+        // looked at below, so that one named like a record is named.
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !(entry.file_type().is_dir() && is_hidden(entry.file_name()))
+        });
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
@@ -148,53 +152,33 @@ pub fn walk(root: &Path) -> Walked {
         if is_readme(entry.file_name()) {
             continue;
         }
-        // A link to a file is read like the file; links to folders are not
-        // followed (they can loop or leave the corpus) and are named.
-        let target = if entry.path_is_symlink() {
-            match std::fs::metadata(entry.path()) {
-                Ok(metadata) if metadata.is_file() => Some(metadata),
-                Ok(metadata) if metadata.is_dir() => {
-                    walked.errors.push(Skipped {
-                        path: entry.path().to_path_buf(),
-                        reason: "a symbolic link to a folder, not followed \
-                                 (index the folder itself, or link its files)"
-                            .to_string(),
-                    });
-                    continue;
-                }
-                Ok(_) => continue,
-                Err(error) => {
-                    walked.errors.push(Skipped {
-                        path: entry.path().to_path_buf(),
-                        reason: format!("a broken symbolic link: {error}"),
-                    });
-                    continue;
-                }
-            }
-        } else if entry.file_type().is_file() {
-            None
-        } else {
-            if !entry.file_type().is_dir() && Format::from_path(entry.path()).is_some() {
-                // A pipe or device named like a record: reading it could
-                // block for ever.
+        if is_hidden(entry.file_name()) {
+            if Format::from_path(entry.path()).is_some() {
                 walked.errors.push(Skipped {
                     path: entry.path().to_path_buf(),
-                    reason: "not a regular file (a pipe, socket or device); not read".to_string(),
+                    reason: "a hidden file (its name starts with a dot); not read \
+                             (rename it to index it)"
+                        .to_string(),
                 });
             }
             continue;
+        }
+        let target = match file_metadata(&entry) {
+            Ok(Some(metadata)) => metadata,
+            Ok(None) => continue,
+            Err(reason) => {
+                walked.errors.push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason,
+                });
+                continue;
+            }
         };
         if entry.file_name().to_str().is_some_and(is_sidecar) {
-            let metadata = match target {
-                Some(metadata) => Ok(metadata),
-                None => entry.metadata().map_err(std::io::Error::from),
-            };
-            if let Ok(metadata) = metadata {
-                sidecars_seen.insert(
-                    entry.path().to_path_buf(),
-                    (metadata.len(), modified_nanos(&metadata)),
-                );
-            }
+            sidecars_seen.insert(
+                entry.path().to_path_buf(),
+                (target.len(), modified_nanos(&target)),
+            );
             continue;
         }
         let Some(format) = Format::from_path(entry.path()) else {
@@ -208,42 +192,72 @@ pub fn walk(root: &Path) -> Walked {
             .map(|component| component.as_os_str().to_string_lossy().into_owned())
             .collect();
         let council_folder = (components.len() > 1).then(|| components[0].clone());
-        let metadata = match target {
-            Some(metadata) => Ok(metadata),
-            None => entry.metadata().map_err(std::io::Error::from),
-        };
-        let (size, modified) = match metadata {
-            Ok(metadata) => (metadata.len(), modified_nanos(&metadata)),
-            Err(error) => {
-                walked.errors.push(Skipped {
-                    path: entry.path().to_path_buf(),
-                    reason: error.to_string(),
-                });
-                continue;
-            }
-        };
         walked.files.push(SourceFile {
             path: entry.path().to_path_buf(),
             key: components.join("/"),
             council_folder,
             format,
-            size,
-            modified,
+            size: target.len(),
+            modified: modified_nanos(&target),
             sidecars: Vec::new(),
         });
     }
-    if !sidecars_seen.is_empty() {
-        for file in &mut walked.files {
-            for candidate in candidates(&file.path, Some(root)) {
-                if let Some(&(size, modified)) = sidecars_seen.get(&candidate) {
-                    file.size += size;
-                    file.modified = file.modified.max(modified);
-                    file.sidecars.push(candidate);
-                }
+    attach_sidecars(&mut walked.files, &sidecars_seen, root);
+    walked
+}
+
+/// What a walked entry is, to be read: the metadata of a regular file (a
+/// link's target's, for a link to a file); `None` for what is passed over
+/// without a word (folders, and what is not named like a record); the
+/// reason for what is passed over and named. Links to folders are not
+/// followed (they can loop or leave the corpus); pipes, sockets and devices
+/// are never opened, for reading one could block for ever or never end.
+fn file_metadata(entry: &walkdir::DirEntry) -> Result<Option<std::fs::Metadata>, String> {
+    let named_like_a_record = Format::from_path(entry.path()).is_some();
+    let metadata = if entry.path_is_symlink() {
+        match std::fs::metadata(entry.path()) {
+            Ok(metadata) if metadata.is_dir() => {
+                return Err("a symbolic link to a folder, not followed \
+                            (index the folder itself, or link its files)"
+                    .to_string())
+            }
+            Ok(metadata) => metadata,
+            Err(error) => return Err(format!("a broken symbolic link: {error}")),
+        }
+    } else if entry.file_type().is_dir() {
+        return Ok(None);
+    } else {
+        entry.metadata().map_err(|error| error.to_string())?
+    };
+    if metadata.is_file() {
+        return Ok(Some(metadata));
+    }
+    if !named_like_a_record {
+        return Ok(None);
+    }
+    Err(if entry.path_is_symlink() {
+        "a symbolic link to a pipe, socket or device, not a regular file; not read"
+    } else {
+        "not a regular file (a pipe, socket or device); not read"
+    }
+    .to_string())
+}
+
+/// Gives each record the sidecars the walk saw that apply to it, counting
+/// their size and time as the record's.
+fn attach_sidecars(files: &mut [SourceFile], seen: &HashMap<PathBuf, (u64, u64)>, root: &Path) {
+    if seen.is_empty() {
+        return;
+    }
+    for file in files {
+        for candidate in candidates(&file.path, Some(root)) {
+            if let Some(&(size, modified)) = seen.get(&candidate) {
+                file.size += size;
+                file.modified = file.modified.max(modified);
+                file.sidecars.push(candidate);
             }
         }
     }
-    walked
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

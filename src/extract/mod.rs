@@ -209,6 +209,11 @@ fn is_boilerplate(text: &str) -> bool {
 }
 
 /// Extracts a [`Record`] from a record's text.
+///
+/// One pass over the lines, longer than our limit of 100 lines on purpose:
+/// it is a single state machine (header, attendance, items, minutes) whose
+/// states share the record being built, and splitting it would pass that
+/// state through every piece without making any of them testable alone.
 pub fn extract(text: &Text, hints: &Hints) -> Record {
     let blocks = text.blocks();
     let markdown = text.lines.iter().any(|line| line.heading);

@@ -178,6 +178,9 @@ type Pages = Vec<Vec<Vec<RawLine>>>;
 
 /// Reads `-bbox-layout` XHTML into pages of blocks of lines. Words far
 /// apart on one line (table cells) are joined by a tab, others by a space.
+///
+/// Longer than 100 lines on purpose: one quick-xml event loop whose arms
+/// (page, block, line, word) update the same nesting of open elements.
 fn parse_layout(xml: &[u8]) -> Result<Pages, String> {
     let mut reader = Reader::from_reader(xml);
     let mut pages: Pages = Vec::new();

@@ -347,6 +347,9 @@ const MONTHS: &[&str] = &[
 ];
 
 /// One record's text, with the subjects it planted and their lines.
+///
+/// Longer than 100 lines on purpose: it writes a record top to bottom, as
+/// a template would, and reads best in that order.
 fn record(rng: &mut fastrand::Rng) -> (String, String, Vec<(Subject, u32)>) {
     let committee = pick(rng, COMMITTEES);
     let year = rng.u32(2005..=2024);
