@@ -8,10 +8,11 @@
 
 use std::ops::Bound;
 
+use jiff::civil::Date;
 use serde::Serialize;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, ExistsQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -20,6 +21,7 @@ use tantivy::Searcher;
 use tantivy::Term;
 
 use crate::error::{Error, QueryError, Result};
+use crate::extract::date::{FIRST_MEETING, LAST_MEETING};
 use crate::glossary::{self, Glossary};
 use crate::index::{document, schema, ScrutinyIndex};
 use crate::request::{Filters, GroupFilter};
@@ -36,6 +38,16 @@ pub const QUERY_FIELDS: &[&str] = &[
     "item",
     "year",
 ];
+
+/// The deepest nesting of brackets a query may have. Parsing and expanding
+/// a query recurse once per level, so a bound keeps any query, on any front
+/// end and any thread's stack, from overflowing it; no one writes 32.
+pub const MAX_DEPTH: usize = 32;
+/// The most words and operators a query may hold, phrases' words included.
+/// Each word becomes clauses (stems, glossary alternatives, typo variants),
+/// and thousands of them took gigabytes; a pasted paragraph of about 250
+/// words still searches.
+pub const MAX_TERMS: usize = 256;
 
 /// Checks a query for the mistakes people make, pointing at the column.
 ///
@@ -88,6 +100,13 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
                 }
                 if character == '(' {
                     open_brackets.push(column);
+                    if open_brackets.len() > MAX_DEPTH {
+                        return Err(fail(
+                            column,
+                            format!("brackets nest more than {MAX_DEPTH} deep here"),
+                            Some("remove brackets that hold a single group".into()),
+                        ));
+                    }
                     words.push((column, "(".into()));
                 } else if character == ')' {
                     if open_brackets.pop().is_none() {
@@ -125,6 +144,19 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
             Some("add a ')'".into()),
         ));
     }
+    let mut n_terms = 0;
+    for (column, word) in &words {
+        if word != "(" && word != ")" {
+            n_terms += word.split_whitespace().count().max(1);
+        }
+        if n_terms > MAX_TERMS {
+            return Err(fail(
+                *column,
+                format!("the query has more than {MAX_TERMS} words and operators"),
+                Some("search for the few words that matter most".into()),
+            ));
+        }
+    }
 
     for (position, (column, word)) in words.iter().enumerate() {
         let before = position.checked_sub(1).map(|index| words[index].1.as_str());
@@ -150,6 +182,13 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
                         *column,
                         "NOT needs a term after it".into(),
                         Some("write `a AND NOT b`".into()),
+                    ));
+                }
+                if after == Some("NOT") {
+                    return Err(fail(
+                        *column,
+                        "NOT NOT cancels itself".into(),
+                        Some("remove both, or keep one NOT".into()),
                     ));
                 }
             }
@@ -383,23 +422,33 @@ fn filter_clauses(
     }
     if filters.from.is_some() || filters.to.is_some() {
         filters.check()?;
-        let lower = match filters.from {
-            Some(from) => Bound::Included(Term::from_field_date_for_search(
-                fields.date,
-                document::tantivy_date(from),
-            )),
-            None => Bound::Unbounded,
-        };
-        let upper = match filters.to.and_then(|to| to.tomorrow().ok()) {
-            Some(after) => Bound::Excluded(Term::from_field_date_for_search(
-                fields.date,
-                document::tantivy_date(after),
-            )),
-            None => Bound::Unbounded,
-        };
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        clauses.push((
+            Occur::Must,
+            date_range(fields.date, filters.from, filters.to),
+        ));
     }
     Ok(clauses)
+}
+
+/// Meetings from `from` to `to`, both included; undated records never
+/// match. Every stored date lies in [`FIRST_MEETING`]..=[`LAST_MEETING`], so
+/// the range is cut to that span and always has both bounds: a date asked
+/// for beyond it (`--to 9999-12-31`) means "to the last", and a range wholly
+/// outside it matches nothing.
+fn date_range(field: Field, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
+    let from = from.unwrap_or(FIRST_MEETING).max(FIRST_MEETING);
+    let to = to.unwrap_or(LAST_MEETING).min(LAST_MEETING);
+    if from > to {
+        return Box::new(EmptyQuery);
+    }
+    let term = |date: Date| Term::from_field_date_for_search(field, document::tantivy_date(date));
+    // The day after the last kept date is still far inside what tantivy's
+    // dates hold.
+    let after = to.tomorrow().unwrap_or(to);
+    Box::new(RangeQuery::new(
+        Bound::Included(term(from)),
+        Bound::Excluded(term(after)),
+    ))
 }
 
 /// Turns the parsed query into tantivy queries: leaves are built by

@@ -157,9 +157,44 @@ fn save(path: &Path, file: &WatchFile) -> Result<()> {
          # watch add/rm`; the file is plain TOML.\n\n",
     );
     text.push_str(&toml::to_string(file).map_err(|error| failed(error.to_string()))?);
-    let temporary = path.with_extension("toml.tmp");
-    std::fs::write(&temporary, text).map_err(|error| failed(error.to_string()))?;
-    std::fs::rename(&temporary, path).map_err(|error| failed(error.to_string()))
+    // A temporary file of its own in the same folder, renamed over the
+    // file: a reader sees the old file or the new one, never a part.
+    let folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary =
+        tempfile::NamedTempFile::new_in(folder).map_err(|error| failed(error.to_string()))?;
+    std::io::Write::write_all(&mut temporary, text.as_bytes())
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(|error| failed(error.to_string()))?;
+    temporary
+        .persist(path)
+        .map(drop)
+        .map_err(|error| failed(error.to_string()))
+}
+
+/// Holds the saved-search file for one read-change-write: every change
+/// (`add`, `rm`, a check) takes this lock first, so two at once never lose
+/// one's change. Released when dropped.
+fn lock(path: &Path) -> Result<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let failed = |error: std::io::Error| {
+        invalid(
+            "saved-search file",
+            &path.display().to_string(),
+            format!("cannot lock it: {error}"),
+        )
+    };
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(PathBuf::from(name))
+        .map_err(failed)?;
+    lock.lock().map_err(failed)?;
+    Ok(lock)
 }
 
 fn now() -> String {
@@ -215,6 +250,7 @@ pub fn add(
             "the name is empty",
         ));
     }
+    let _lock = lock(watch_file)?;
     let mut file = load(watch_file)?;
     if file.watches.iter().any(|other| other.name == watch.name) {
         return Err(invalid(
@@ -233,6 +269,7 @@ pub fn add(
 
 /// Removes a saved search by name.
 pub fn remove(watch_file: &Path, name: &str) -> Result<()> {
+    let _lock = lock(watch_file)?;
     let mut file = load(watch_file)?;
     let before = file.watches.len();
     file.watches.retain(|watch| watch.name != name);
@@ -267,6 +304,7 @@ pub fn check(
     watch_file: &Path,
     glossary: Option<&Glossary>,
 ) -> Result<Vec<WatchReport>> {
+    let _lock = lock(watch_file)?;
     let mut file = load(watch_file)?;
     let mut reports = Vec::new();
     for watch in &mut file.watches {

@@ -5,6 +5,7 @@ mod util;
 
 use std::os::unix::fs::symlink;
 
+use serde_json::Value;
 use util::Workspace;
 
 /// Links to devices and pipes, and hidden files, named like records, are
@@ -73,5 +74,187 @@ fn extract_refuses_a_pipe() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "scrutiny: cannot read p.txt: not a regular file (a folder, pipe or device cannot be read as a record)\n"
+    );
+}
+
+fn passages(workspace: &Workspace, args: &[&str]) -> u64 {
+    workspace.json(args)["total"].as_u64().unwrap()
+}
+
+/// Dates beyond what the index can hold neither panic nor wrap round: a
+/// range reaching past them means "to the last", one wholly beyond them
+/// matches nothing (the seeds have 26 dated CSE passages, all in 2017).
+#[test]
+fn far_dates_in_filters_answer_sensibly() {
+    let workspace = Workspace::with_corpus();
+    for (args, expected) in [
+        (&["--to", "9999-12-31"][..], 26),
+        (&["--from", "0001-01-01"], 26),
+        (&["--from", "1600-01-01", "--to", "2262-04-12"], 26),
+        (&["--from", "2500-01-01"], 0),
+        (&["--to", "1700-01-01"], 0),
+    ] {
+        let mut search = vec!["search", "CSE"];
+        search.extend_from_slice(args);
+        assert_eq!(passages(&workspace, &search), expected, "{args:?}");
+        let mut compare = vec!["compare", "CSE"];
+        compare.extend_from_slice(args);
+        assert_eq!(passages(&workspace, &compare), expected, "{args:?}");
+        let mut timeline = vec!["timeline", "CSE"];
+        timeline.extend_from_slice(args);
+        let timeline = workspace.json(&timeline);
+        let counted: u64 = timeline["councils"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|council| council["total"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, expected, "{args:?}");
+    }
+    let server = util::Server::start(&workspace);
+    for path in [
+        "/api/search?q=CSE&to=9999-12-31",
+        "/api/compare?q=CSE&to=9999-12-31",
+        "/api/timeline?q=CSE&to=9999-12-31",
+    ] {
+        let (status, body) = server.json(path);
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, _, page) = server.get("/?q=CSE&to=9999-12-31");
+    assert_eq!(status, 200);
+    assert!(page.contains("Passages 1–10 of 26 matching"));
+}
+
+/// A meeting date outside 1800–2199 is never stored as another day: a
+/// sidecar stating one fails its file, naming it; a text header with one
+/// leaves the date unknown.
+#[test]
+fn far_meeting_dates_are_refused_or_left_unknown() {
+    let workspace = Workspace::with_corpus();
+    let kent = workspace.path().join("corpus/kent");
+    std::fs::create_dir(&kent).unwrap();
+    let record = "Agenda item\n\nQuokka licensing\n\nThe panel discussed quokka licensing.\n";
+    std::fs::write(kent.join("early.txt"), record).unwrap();
+    std::fs::write(kent.join("early.txt.meta.toml"), "date = \"0217-09-26\"\n").unwrap();
+    std::fs::write(
+        kent.join("late.txt"),
+        format!("Meeting: 31/12/9999\n\n{record}"),
+    )
+    .unwrap();
+    let output = workspace.scrutiny(&["index"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "scrutiny: cannot index corpus/kent/early.txt: sidecar corpus/kent/early.txt.meta.toml: \
+             date \"0217-09-26\" is outside the meeting dates scrutiny keeps (1800-01-01 to 2199-12-31)"
+        ),
+        "{stderr}"
+    );
+    let found = workspace.json(&["search", "quokka"]);
+    let hits = util::hits(&found);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["source"]["key"], "kent/late.txt");
+    assert_eq!(hits[0]["date"], Value::Null);
+}
+
+/// Twenty saved searches added at once are all saved, and each command
+/// that exits 0 saved its search.
+#[test]
+fn concurrent_saved_searches_are_all_kept() {
+    let workspace = Workspace::with_corpus();
+    workspace.scrutiny(&["index", "-q"]).assert().success();
+    let program = assert_cmd::cargo::cargo_bin("scrutiny");
+    let children: Vec<_> = (0..20)
+        .map(|number| {
+            std::process::Command::new(&program)
+                .current_dir(workspace.path())
+                .args([
+                    "watch",
+                    "add",
+                    &format!("w{number}"),
+                    "taxi",
+                    "--no-refresh",
+                    "-q",
+                ])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let listed = workspace.json(&["watch", "list"]);
+    let mut names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|watch| watch["name"].as_str().unwrap())
+        .collect();
+    names.sort_by_key(|name| name[1..].parse::<u32>().unwrap());
+    let expected: Vec<String> = (0..20).map(|number| format!("w{number}")).collect();
+    assert_eq!(names, expected);
+}
+
+/// Queries built to exhaust the stack or memory are refused with the
+/// column and a hint, on the command line and the API alike.
+#[test]
+fn queries_too_deep_or_too_long_are_refused() {
+    let workspace = Workspace::with_corpus();
+    let deep = format!("{}taxi{}", "(".repeat(10_000), ")".repeat(10_000));
+    let chain = format!("{}taxi", "NOT ".repeat(1_000));
+    let many: String = (0..17_000).map(|number| format!("w{number} ")).collect();
+    let or_chain = (0..5_000)
+        .map(|number| format!("w{number}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    for (query, message) in [
+        (
+            &deep[..],
+            "at column 33: brackets nest more than 32 deep here",
+        ),
+        (
+            &chain,
+            "at column 1025: the query has more than 256 words and operators",
+        ),
+        (
+            &many[..3_000],
+            "the query has more than 256 words and operators",
+        ),
+        (&or_chain, "the query has more than 256 words and operators"),
+        ("NOT NOT taxi", "at column 1: NOT NOT cancels itself"),
+    ] {
+        let output = workspace
+            .scrutiny(&["search", query, "-q"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{message}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+        // The query is shown as the stretch around the column, not whole.
+        assert!(stderr.len() < 600, "{}", stderr.len());
+    }
+    let output = workspace
+        .scrutiny(&["search", &many, "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the limit is 100000"));
+}
+
+/// A query error shows control characters escaped, so the terminal never
+/// acts on them.
+#[test]
+fn a_query_error_never_echoes_control_characters() {
+    let workspace = Workspace::with_corpus();
+    let output = workspace
+        .scrutiny(&["search", "taxi \u{1b}]0;pwned\u{7} AND", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "scrutiny: error: in the query at column 17: AND needs a term on each side\n  \
+         taxi \\u{1b}]0;pwned\\u{7} AND\n                           ^\n\
+         hint: write `a AND b`, or quote \"AND\" to search for the word\n"
     );
 }

@@ -19,20 +19,39 @@ static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// The first valid date written anywhere in `text`, with its byte offset.
+/// The first meeting date scrutiny keeps. The index stores a date as
+/// nanoseconds in 64 bits, which reach only 1677 to 2262; the range kept is
+/// well inside that and outside any council's records, so a date outside
+/// it is a typing slip, never a meeting, and is not stored at all rather
+/// than stored as another day.
+pub const FIRST_MEETING: Date = jiff::civil::date(1800, 1, 1);
+/// The last meeting date scrutiny keeps.
+pub const LAST_MEETING: Date = jiff::civil::date(2199, 12, 31);
+
+/// True for a date scrutiny can keep as a meeting date.
+pub fn is_kept(date: Date) -> bool {
+    (FIRST_MEETING..=LAST_MEETING).contains(&date)
+}
+
+/// The first valid date written anywhere in `text`, with its byte offset;
+/// dates outside [`FIRST_MEETING`]..=[`LAST_MEETING`] count as invalid.
 pub fn find_date(text: &str) -> Option<(Date, usize)> {
     let numeric = NUMERIC.captures_iter(text).find_map(|captures| {
         let day = captures[1].parse().ok()?;
         let month = captures[2].parse().ok()?;
         let year = captures[3].parse().ok()?;
-        let date = Date::new(year, month, day).ok()?;
+        let date = Date::new(year, month, day)
+            .ok()
+            .filter(|date| is_kept(*date))?;
         Some((date, captures.get(0)?.start()))
     });
     let written = WRITTEN.captures_iter(text).find_map(|captures| {
         let day = captures[1].parse().ok()?;
         let month = month_number(&captures[2])?;
         let year = captures[3].parse().ok()?;
-        let date = Date::new(year, month, day).ok()?;
+        let date = Date::new(year, month, day)
+            .ok()
+            .filter(|date| is_kept(*date))?;
         Some((date, captures.get(0)?.start()))
     });
     match (numeric, written) {
@@ -74,6 +93,15 @@ mod tests {
         assert_eq!(date("held on 26 September 2017"), Some("2017-09-26".into()));
         assert_eq!(date("Tuesday, 1st Dec. 2015"), Some("2015-12-01".into()));
         assert_eq!(date("the 3rd of March 2020"), Some("2020-03-03".into()));
+    }
+
+    #[test]
+    fn dates_the_index_cannot_keep_stay_unknown() {
+        assert_eq!(date("Meeting: 31/12/9999"), None);
+        assert_eq!(date("held 26 September 0217"), None);
+        assert_eq!(date("held 1 January 1800"), Some("1800-01-01".into()));
+        assert_eq!(date("held 31 December 2199"), Some("2199-12-31".into()));
+        assert_eq!(date("held 1 January 2200"), None);
     }
 
     #[test]

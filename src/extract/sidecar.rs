@@ -51,12 +51,21 @@ pub fn load(paths: &[PathBuf]) -> Result<Sidecar, String> {
             )
         })?;
         if let Some(date) = &sidecar.date {
-            date.parse::<jiff::civil::Date>().map_err(|_| {
+            let parsed = date.parse::<jiff::civil::Date>().map_err(|_| {
                 format!(
                     "sidecar {}: date {date:?} is not a date as YYYY-MM-DD",
                     path.display()
                 )
             })?;
+            if !super::date::is_kept(parsed) {
+                return Err(format!(
+                    "sidecar {}: date {date:?} is outside the meeting dates scrutiny keeps \
+                     ({} to {})",
+                    path.display(),
+                    super::date::FIRST_MEETING,
+                    super::date::LAST_MEETING
+                ));
+            }
         }
         merged.council = merged.council.or(sidecar.council);
         merged.committee = merged.committee.or(sidecar.committee);

@@ -99,11 +99,17 @@ const NOT_NESTING: &[&str] = &[
     "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "option", "!doctype", "!--",
 ];
 
-/// How deep the page's tags nest, counted from the tags alone (before
-/// parsing), stopping once past `limit`.
-fn nesting_depth(source: &str, limit: usize) -> usize {
+/// The most attributes one element may have. The parser checks each new
+/// attribute against the element's others, so its work grows with the
+/// square of their number (a million took over a minute); pages use a few.
+pub const MAX_ATTRIBUTES: usize = 1_000;
+
+/// Why a page is refused before parsing, if it is: elements nested past
+/// [`MAX_NESTING`] or one with more than [`MAX_ATTRIBUTES`] attributes,
+/// found from the tags alone in one pass over the text.
+fn beyond_limits(source: &str) -> Option<String> {
     let bytes = source.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut depth = 0usize;
     let mut position = 0;
     while let Some(offset) = source[position..].find('<') {
         let start = position + offset + 1;
@@ -118,31 +124,64 @@ fn nesting_depth(source: &str, limit: usize) -> usize {
             continue;
         }
         let name = source[name_start..name_end].to_ascii_lowercase();
-        if NOT_NESTING.contains(&name.as_str()) || name.starts_with("!--") {
+        if name.starts_with("!--") {
             continue;
         }
-        let self_closing = source[name_end..]
-            .find('>')
-            .is_some_and(|end| source[name_end..name_end + end].ends_with('/'));
+        // The rest of the tag, read once: the scan never goes back.
+        let Some(tag_length) = source[name_end..].find('>') else {
+            break;
+        };
+        let tag = &source[name_end..name_end + tag_length];
+        position = name_end + tag_length + 1;
+        if attribute_count(tag) > MAX_ATTRIBUTES {
+            return Some(format!(
+                "an element with more than {MAX_ATTRIBUTES} attributes; not read \
+                 (a damaged or hostile page)"
+            ));
+        }
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
         if closing {
             depth = depth.saturating_sub(1);
-        } else if !self_closing {
+        } else if !tag.ends_with('/') {
             depth += 1;
-            deepest = deepest.max(depth);
-            if deepest > limit {
-                break;
+            if depth > MAX_NESTING {
+                return Some(format!(
+                    "elements nested more than {MAX_NESTING} deep; not read (a damaged or hostile page)"
+                ));
             }
         }
     }
-    deepest
+    None
+}
+
+/// How many attributes a tag's text (after its name) holds: runs of text
+/// between spaces, outside quoted values.
+fn attribute_count(tag: &str) -> usize {
+    let mut count = 0;
+    let (mut quote, mut in_word) = (None, false);
+    for character in tag.chars() {
+        match quote {
+            Some(open) if character == open => quote = None,
+            Some(_) => {}
+            None if character == '"' || character == '\'' => quote = Some(character),
+            None if character.is_whitespace() || character == '/' => in_word = false,
+            None => {
+                if !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            }
+        }
+    }
+    count
 }
 
 /// Reads the text of an HTML page.
 pub fn read(source: &str) -> Result<Text, ReadError> {
-    if nesting_depth(source, MAX_NESTING) > MAX_NESTING {
-        return Err(ReadError::Invalid(format!(
-            "elements nested more than {MAX_NESTING} deep; not read (a damaged or hostile page)"
-        )));
+    if let Some(reason) = beyond_limits(source) {
+        return Err(ReadError::Invalid(reason));
     }
     let document = Html::parse_document(source);
     let root = CONTENT_ROOTS
@@ -384,6 +423,25 @@ mod tests {
         // Thousands of paragraphs and list items left open are not nesting.
         let sloppy = format!("<body>{}</body>", "<p>one<li>two<br>".repeat(5_000));
         assert!(read(&sloppy).is_ok());
+    }
+
+    #[test]
+    fn an_element_with_too_many_attributes_is_refused_at_once() {
+        let page = |attributes: usize| {
+            let list: String = (0..attributes)
+                .map(|number| format!(" a{number}=\"x y\""))
+                .collect();
+            format!("<html><body><main><p{list}>text</p></main></body></html>")
+        };
+        assert!(read(&page(MAX_ATTRIBUTES)).is_ok());
+        let error = read(&page(1_000_000)).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "an element with more than 1000 attributes; not read (a damaged or hostile page)"
+        );
+        assert_eq!(attribute_count(" a=1 b='x y' c=\"p q r\" d"), 4);
+        // Tags left open to the end are read once, not once per tag.
+        assert!(read(&"<a".repeat(200_000)).is_err());
     }
 
     #[test]

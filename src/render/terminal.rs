@@ -725,13 +725,38 @@ pub fn watch_reports(
 
 /// A query that does not parse, as the command line shows it: the message,
 /// the query with a caret under the column at fault, and the hint.
+///
+/// A long query is shown as the stretch around the column, and control
+/// characters as `\u{..}` escapes, so that the terminal shows the query
+/// and never acts on it.
 pub fn query_error(error: &crate::error::QueryError) -> String {
+    /// Characters shown on each side of the column.
+    const AROUND: usize = 40;
+    let characters: Vec<char> = error.query.chars().collect();
+    let at = error.column.saturating_sub(1).min(characters.len());
+    let first = at.saturating_sub(AROUND);
+    let last = (at + AROUND).min(characters.len());
+    let shown = |range: &[char]| -> String {
+        range
+            .iter()
+            .map(|&character| {
+                if character.is_control() {
+                    character.escape_unicode().to_string()
+                } else {
+                    character.to_string()
+                }
+            })
+            .collect()
+    };
+    let lead = if first > 0 { "…" } else { "" };
+    let tail = if last < characters.len() { "…" } else { "" };
+    let before = format!("{lead}{}", shown(&characters[first..at]));
     let mut text = format!(
-        "scrutiny: error: in the query at column {}: {}\n  {}\n  {}^\n",
+        "scrutiny: error: in the query at column {}: {}\n  {before}{}{tail}\n  {}^\n",
         error.column,
         error.message,
-        error.query,
-        " ".repeat(error.column.saturating_sub(1))
+        shown(&characters[at..last]),
+        " ".repeat(before.chars().count())
     );
     if let Some(hint) = &error.hint {
         text.push_str(&format!("hint: {hint}\n"));
