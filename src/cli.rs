@@ -279,6 +279,11 @@ pub struct ExportArgs {
     #[arg(long, value_name = "URL")]
     pub push: Option<String>,
 
+    /// Replace the --out file, or write into a --out folder that is not
+    /// empty.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+
     #[command(flatten)]
     pub common: QueryArgs,
 }

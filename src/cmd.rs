@@ -142,6 +142,7 @@ pub fn export(cli: &Cli, args: &ExportArgs) -> anyhow::Result<u8> {
         format: args.format,
         out: args.out.as_deref(),
         push: args.push.as_deref(),
+        force: args.force,
     };
     for line in export::write(&rows, &destination).map_err(anyhow::Error::msg)? {
         notes(cli, |err| writeln!(err, "scrutiny: {line}"))?;

@@ -355,6 +355,14 @@ pub fn push(base: &str, format: ExportFormat, files: &[PathBuf]) -> Result<Vec<S
     Ok(log)
 }
 
+/// True for a file, or a folder with anything in it.
+fn holds_something(path: &Path) -> bool {
+    match std::fs::read_dir(path) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => path.exists(),
+    }
+}
+
 /// Where `scrutiny export` writes, and whether it then posts the files.
 #[derive(Debug, Clone, Copy)]
 pub struct Destination<'a> {
@@ -364,12 +372,19 @@ pub struct Destination<'a> {
     pub out: Option<&'a Path>,
     /// An engine to post the written files to.
     pub push: Option<&'a str>,
+    /// Replace a file (or fill a folder) that is already there.
+    pub force: bool,
 }
 
 /// Writes `rows` where `destination` says; returns a line for the user per
 /// thing done (the files written, each request sent).
 pub fn write(rows: &[Row], destination: &Destination) -> Result<Vec<String>, String> {
-    let Destination { format, out, push } = *destination;
+    let Destination {
+        format,
+        out,
+        push,
+        force,
+    } = *destination;
     let engine = matches!(format, ExportFormat::Opensearch | ExportFormat::Quickwit);
     if push.is_some() && !engine {
         return Err(
@@ -382,6 +397,12 @@ pub fn write(rows: &[Row], destination: &Destination) -> Result<Vec<String>, Str
         ExportFormat::Csv => write_csv(sink, rows),
         _ => write_jsonl(sink, rows),
     };
+    if let Some(path) = out.filter(|path| !force && holds_something(path)) {
+        return Err(format!(
+            "{} is already there; add --force to replace what is in it",
+            path.display()
+        ));
+    }
     let mut notes = Vec::new();
     match (engine, out) {
         (false, None) => rows_to(&mut std::io::stdout().lock())

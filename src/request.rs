@@ -358,9 +358,11 @@ pub fn from_query_string<T: Args + DeserializeOwned>(
 ) -> std::result::Result<T, BadParameter> {
     use serde_json::{Map, Value};
 
+    let raw = raw.unwrap_or_default();
+    check_encoding(raw)?;
     let names = parameter_names::<T>();
     let mut map = Map::new();
-    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
         if !names.iter().any(|known| *known == name) {
             return Err(BadParameter(format!(
                 "unknown parameter {name:?}; this page takes {}",
@@ -405,6 +407,43 @@ fn entries<T: Serialize>(request: &T) -> Vec<(String, Option<String>)> {
         }
     }
     entries
+}
+
+/// Refuses a query string that does not decode: a `%` not followed by two
+/// hex digits, or bytes that are not UTF-8 text. Decoding them leniently
+/// would search for replacement characters the user never typed.
+fn check_encoding(raw: &str) -> std::result::Result<(), BadParameter> {
+    for component in raw.split('&') {
+        let bytes = component.as_bytes();
+        let mut decoded = Vec::with_capacity(bytes.len());
+        let mut position = 0;
+        while position < bytes.len() {
+            let byte = bytes[position];
+            if byte == b'%' {
+                let hex = bytes
+                    .get(position + 1..position + 3)
+                    .and_then(|pair| std::str::from_utf8(pair).ok())
+                    .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+                let Some(value) = hex else {
+                    return Err(BadParameter(format!(
+                        "{component:?} has a % that is not followed by two hex digits \
+                         (write a literal % as %25)"
+                    )));
+                };
+                decoded.push(value);
+                position += 3;
+            } else {
+                decoded.push(byte);
+                position += 1;
+            }
+        }
+        if std::str::from_utf8(&decoded).is_err() {
+            return Err(BadParameter(format!(
+                "{component:?} does not decode to UTF-8 text"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A request as a URL query string: the inverse of [`from_query_string`].
@@ -610,6 +649,22 @@ mod tests {
         );
         let again: SearchRequest = from_query_string(Some(&written)).unwrap();
         assert_eq!(again, request);
+    }
+
+    #[test]
+    fn a_query_string_that_does_not_decode_is_refused() {
+        let refused = |raw: &str| from_query_string::<Selection>(Some(raw)).unwrap_err().0;
+        assert_eq!(
+            refused("q=%ff%fe"),
+            "\"q=%ff%fe\" does not decode to UTF-8 text"
+        );
+        assert_eq!(
+            refused("q=%"),
+            "\"q=%\" has a % that is not followed by two hex digits (write a literal % as %25)"
+        );
+        assert!(refused("q=%zz").contains("not followed by two hex digits"));
+        let fine: Selection = from_query_string(Some("q=caf%C3%A9+100%25")).unwrap();
+        assert_eq!(fine.text(), "café 100%");
     }
 
     #[test]

@@ -18,7 +18,11 @@ use super::{ReadError, Text};
 /// The most entries a Word archive may list.
 const MAX_ENTRIES: usize = 10_000;
 /// The most bytes `word/document.xml` may unpack to.
-const MAX_DOCUMENT_BYTES: u64 = 128 * 1024 * 1024;
+///
+/// Word's XML of a thousand-page report is a few megabytes; reading 100 MB
+/// of it took a gigabyte of memory, so a document that unpacks past this is
+/// refused as damaged or as a zip bomb.
+const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads the text of a DOCX file.
 pub fn read(bytes: &[u8]) -> Result<Text, ReadError> {
@@ -38,10 +42,12 @@ pub fn read(bytes: &[u8]) -> Result<Text, ReadError> {
         .read_to_end(&mut xml)
         .map_err(|error| invalid(error.to_string()))?;
     if xml.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(ReadError::TooLarge {
-            size: xml.len() as u64,
-            limit: MAX_DOCUMENT_BYTES,
-        });
+        return Err(invalid(format!(
+            "its text (word/document.xml) unpacks to more than {} MB, from a {} KB file \
+             (a damaged file or a zip bomb)",
+            MAX_DOCUMENT_BYTES >> 20,
+            bytes.len() / 1024
+        )));
     }
     paragraphs(&xml).map_err(invalid)
 }

@@ -165,7 +165,7 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("binary data, not text (a NUL byte at offset {0})")]
     Binary(usize),
-    #[error("file is {size} bytes, over the limit of {limit} bytes")]
+    #[error("the file is {size} bytes, over the limit of {limit} bytes ({} MB)", limit >> 20)]
     TooLarge { size: u64, limit: u64 },
     #[error("{0}")]
     Invalid(String),
