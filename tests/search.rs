@@ -292,7 +292,8 @@ fn a_closed_pipe_ends_output_quietly() {
         let mut first = [0u8; 16];
         child.stdout.take().unwrap().read_exact(&mut first).unwrap();
         // stdout is now closed: the rest cannot be written.
-        let output = child.wait_with_output().unwrap();
+        let output =
+            util::output_with_deadline(child, util::RUN_LIMIT, &format!("scrutiny {args:?}"));
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         assert!(
             output.stderr.is_empty(),
