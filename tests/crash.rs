@@ -65,8 +65,14 @@ fn killed_index_runs_lose_nothing_and_duplicate_nothing() {
         ])
         .assert()
         .success();
-    let started = Instant::now();
     workspace.scrutiny(&["index", "-q"]).assert().success();
+    // The kills of rebuilds are timed against a rebuild, which is faster
+    // than the first run (the files are in the page cache by then).
+    let started = Instant::now();
+    workspace
+        .scrutiny(&["index", "-q", "--rebuild"])
+        .assert()
+        .success();
     let full_run = started.elapsed();
     let mut rng = fastrand::Rng::with_seed(7);
     let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(workspace.path().join("corpus"))
@@ -79,7 +85,9 @@ fn killed_index_runs_lose_nothing_and_duplicate_nothing() {
     let (mut interrupted, mut finished) = (0, 0);
     for round in 0..kills {
         // Work for the run: a rebuild, or some changed, added and deleted files.
-        let mut args = vec!["index", "-q"];
+        // The summary is printed after the commit, so a killed run that
+        // printed none had not finished.
+        let mut args = vec!["index", "-q", "--json"];
         if round % 2 == 0 {
             args.push("--rebuild");
         } else {
@@ -108,13 +116,17 @@ fn killed_index_runs_lose_nothing_and_duplicate_nothing() {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scrutiny"))
             .args(&args)
             .current_dir(workspace.path())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // A rebuild takes about as long as the first run; a few changed
-        // files take a fraction of a second.
-        let delay = if round % 2 == 0 {
+        // A rebuild takes about as long as the one timed above; a few
+        // changed files take a fraction of a second. The first kill comes
+        // early in a rebuild, so that at least one lands mid-run however
+        // the others fall.
+        let delay = if round == 0 {
+            full_run.mul_f64(0.05 + 0.25 * rng.f64())
+        } else if round % 2 == 0 {
             full_run.mul_f64(0.05 + 0.9 * rng.f64())
         } else {
             Duration::from_millis(rng.u64(0..400))
@@ -122,8 +134,24 @@ fn killed_index_runs_lose_nothing_and_duplicate_nothing() {
         std::thread::sleep(delay.max(Duration::from_millis(20)));
         let still_running = child.try_wait().unwrap().is_none();
         child.kill().unwrap();
-        let status = child.wait().unwrap();
-        if still_running {
+        let output = util::output_with_deadline(
+            child,
+            util::RUN_LIMIT,
+            &format!("killed scrutiny {args:?}"),
+        );
+        let status = output.status;
+        // Killed by the signal, before printing its summary: the kill
+        // landed in the middle of the run.
+        let mid_run = still_running
+            && std::os::unix::process::ExitStatusExt::signal(&status) == Some(9)
+            && output.stdout.is_empty();
+        assert!(
+            round != 0 || mid_run,
+            "round 0: the kill after {delay:?} did not land in the middle of the run \
+             ({status}; still running: {still_running}; summary printed: {})",
+            !output.stdout.is_empty()
+        );
+        if mid_run {
             interrupted += 1;
         } else {
             finished += 1;
@@ -141,7 +169,7 @@ fn killed_index_runs_lose_nothing_and_duplicate_nothing() {
             String::from_utf8_lossy(&search.stderr)
         );
         let after = passages_per_file(&workspace, "index");
-        if still_running && status.code().is_none() {
+        if mid_run {
             // Either nothing of the run is visible, or all of it.
             let unchanged = after == before;
             // Either way the next run completes (and, if the killed run's

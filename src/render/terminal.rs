@@ -833,3 +833,246 @@ pub fn freshness(out: &mut impl Write, freshness: &crate::ingest::Freshness) -> 
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Person;
+    use crate::search::{Location, Source};
+
+    /// A hit from a record that states everything.
+    fn hit() -> Hit {
+        Hit {
+            id: "0123456789abcdef".into(),
+            council: Some("Staffordshire".into()),
+            committee: Some("Safe and Strong Communities Select Committee".into()),
+            date: Some("2017-09-26".into()),
+            kind: "minutes".into(),
+            topic: Some("Child Sexual Exploitation (CSE)".into()),
+            item: Some("3".into()),
+            officers: vec![Person {
+                name: "Tim Martin".into(),
+                title: Some("Superintendent".into()),
+                role: Some("Staffordshire Police".into()),
+            }],
+            source: Source {
+                path: "corpus/staffordshire/001.txt".into(),
+                key: "staffordshire/001.txt".into(),
+                lines: [35, 37],
+                pages: None,
+            },
+            url: Some("https://example.org/minutes/2017-09-26".into()),
+            score: 1.0,
+            snippet: "…the taxi drivers were well placed…".into(),
+            highlights: vec![[5, 9]],
+            snippet_html: String::new(),
+            snippet_field: "body".into(),
+            text: "The taxi drivers were well placed.".into(),
+            resolution: false,
+            also_in: Vec::new(),
+        }
+    }
+
+    /// A hit from a record that states nothing about itself.
+    fn bare_hit() -> Hit {
+        Hit {
+            council: None,
+            committee: None,
+            date: None,
+            topic: None,
+            item: None,
+            officers: Vec::new(),
+            url: None,
+            ..hit()
+        }
+    }
+
+    fn results(hits: Vec<Hit>, total: usize) -> SearchResults {
+        SearchResults {
+            query: "taxi".into(),
+            total,
+            expansions: Vec::new(),
+            corrections: Vec::new(),
+            undated_excluded: 0,
+            hits,
+        }
+    }
+
+    /// What `render` writes, and the same without its ANSI styles.
+    fn written(render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> (String, String) {
+        let mut out = Vec::new();
+        render(&mut out).unwrap();
+        let styled = String::from_utf8(out).unwrap();
+        let plain = anstream::adapter::strip_str(&styled).to_string();
+        (styled, plain)
+    }
+
+    #[test]
+    fn a_hit_is_its_citation_context_officers_snippet_and_other_places() {
+        let mut full = hit();
+        full.resolution = true;
+        full.also_in = vec![Location {
+            id: "fedcba9876543210".into(),
+            council: Some("Staffordshire".into()),
+            committee: None,
+            date: None,
+            source: Source {
+                path: "corpus/staffordshire/000.txt".into(),
+                key: "staffordshire/000.txt".into(),
+                lines: [20, 20],
+                pages: None,
+            },
+        }];
+        let (_, plain) = written(|out| search(out, &results(vec![full], 2)));
+        assert_eq!(
+            plain,
+            "corpus/staffordshire/001.txt:35-37\n\
+             \x20 Staffordshire · Safe and Strong Communities Select Committee · 2017-09-26 · \
+             item 3: Child Sexual Exploitation (CSE) · decision\n\
+             \x20 published at https://example.org/minutes/2017-09-26\n\
+             \x20 officers: Superintendent Tim Martin (Staffordshire Police)\n\
+             \x20 …the taxi drivers were well placed…\n\
+             \x20 also in: corpus/staffordshire/000.txt:20\n"
+        );
+    }
+
+    #[test]
+    fn a_hit_that_states_nothing_says_what_is_unknown() {
+        let (_, plain) = written(|out| search(out, &results(vec![bare_hit()], 1)));
+        assert_eq!(
+            plain,
+            "corpus/staffordshire/001.txt:35-37\n\
+             \x20 council unknown · committee unknown · date not stated\n\
+             \x20 …the taxi drivers were well placed…\n"
+        );
+    }
+
+    #[test]
+    fn matched_words_are_styled_by_character_not_byte() {
+        let mut pound = hit();
+        // "£" and "…" take several bytes each; the ranges count characters.
+        pound.snippet = "…£150 taxi fee, a taxi".into();
+        pound.highlights = vec![[6, 10], [18, 22]];
+        let (styled, _) = written(|out| search(out, &results(vec![pound], 1)));
+        let snippet_line = styled.lines().nth(4).unwrap();
+        assert_eq!(
+            snippet_line,
+            format!("  …£150 {MATCH}taxi{MATCH:#} fee, a {MATCH}taxi{MATCH:#}")
+        );
+    }
+
+    #[test]
+    fn hits_are_separated_by_one_blank_line_and_the_tally_counts_all_matches() {
+        let (_, plain) = written(|out| search(out, &results(vec![hit(), bare_hit()], 27)));
+        assert_eq!(plain.matches("\n\n").count(), 1, "{plain}");
+        let (_, tally) = written(|out| search_tally(out, &results(vec![hit(), bare_hit()], 27)));
+        assert_eq!(tally, "2 of 27 matching passages shown\n");
+        let mut filtered = results(vec![hit()], 3);
+        filtered.undated_excluded = 4;
+        let (_, tally) = written(|out| search_tally(out, &filtered));
+        assert_eq!(
+            tally,
+            "1 of 3 matching passages shown\n\
+             scrutiny: 4 more passages match in records that state no meeting date; \
+             the date filter leaves them out\n"
+        );
+    }
+
+    #[test]
+    fn a_long_topic_is_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(shorten("short", 90), "short");
+        assert_eq!(shorten("taxi driver licensing", 15), "taxi driver…");
+        let mut long = hit();
+        long.topic = Some(format!("{} licensing", "word ".repeat(20)));
+        let (_, plain) = written(|out| search(out, &results(vec![long], 1)));
+        let context = plain.lines().nth(1).unwrap();
+        assert!(
+            context.ends_with(&format!("item 3: {}…", "word ".repeat(18).trim_end())),
+            "{context}"
+        );
+    }
+
+    fn group(
+        key: Option<&str>,
+        count: usize,
+        undated: usize,
+        dates: Option<(&str, &str)>,
+    ) -> Group {
+        Group {
+            key: key.map(String::from),
+            count,
+            undated,
+            first_date: dates.map(|(first, _)| first.to_string()),
+            last_date: dates.map(|(_, last)| last.to_string()),
+            hits: vec![hit()],
+        }
+    }
+
+    #[test]
+    fn a_comparison_puts_groups_side_by_side_within_the_width() {
+        let comparison = Comparison {
+            query: "taxi".into(),
+            by: GroupBy::Council,
+            total: 6,
+            expansions: Vec::new(),
+            groups: vec![
+                group(
+                    Some("Staffordshire"),
+                    3,
+                    1,
+                    Some(("2017-09-26", "2017-09-26")),
+                ),
+                group(None, 1, 1, None),
+                group(Some("Kent"), 2, 0, Some(("2015-01-01", "2017-09-26"))),
+            ],
+        };
+        let (_, plain) = written(|out| super::comparison(out, &comparison, 120));
+        let lines: Vec<&str> = plain.lines().collect();
+        assert_eq!(
+            lines[0],
+            "\"taxi\" by council: 6 matching passages in 3 groups"
+        );
+        let titles: Vec<&str> = lines[2].split(" │ ").map(str::trim).collect();
+        assert_eq!(titles, ["Staffordshire", "(council not stated)", "Kent"]);
+        let summaries: Vec<&str> = lines[3].split(" │ ").map(str::trim).collect();
+        assert_eq!(
+            summaries,
+            [
+                "3 passages · 2017-09-26 · 1 undated",
+                "1 passage · 1 undated",
+                "2 passages · 2015-01-01 to 2017-09-26"
+            ]
+        );
+        assert!(
+            lines.iter().all(|line| line.chars().count() <= 120),
+            "{plain}"
+        );
+        // Too narrow for three columns: one column, one group under another
+        // (the heading line is not wrapped).
+        let (_, narrow) = written(|out| super::comparison(out, &comparison, 40));
+        assert!(!narrow.contains('│'), "{narrow}");
+        assert!(
+            narrow
+                .lines()
+                .skip(1)
+                .all(|line| line.chars().count() <= 40),
+            "{narrow}"
+        );
+    }
+
+    #[test]
+    fn wrapped_snippets_keep_their_marks() {
+        let snippet = Highlighted {
+            text: "the taxi drivers were well placed".into(),
+            ranges: vec![[4, 8]],
+        };
+        let cells = wrap(&snippet, 12);
+        let plain: Vec<String> = cells
+            .iter()
+            .map(|cell| anstream::adapter::strip_str(&cell.text).to_string())
+            .collect();
+        assert_eq!(plain, ["the taxi", "drivers were", "well placed"]);
+        assert_eq!(cells[0].text, format!("the {MATCH}taxi{MATCH:#}"));
+        assert!(cells.iter().all(|cell| cell.width <= 12));
+    }
+}

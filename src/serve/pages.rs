@@ -518,3 +518,237 @@ pub fn coverage_page(coverage: &crate::coverage::Coverage) -> Markup {
     };
     layout("Coverage", &Selection::default(), "/coverage", content)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Group;
+    use crate::search::Source;
+    use crate::snippet::Highlighted;
+
+    fn hit(id: &str) -> Hit {
+        let snippet = Highlighted {
+            text: "the taxi drivers".into(),
+            ranges: vec![[4, 8]],
+        };
+        Hit {
+            id: id.into(),
+            council: Some("Worcestershire".into()),
+            committee: Some("Children and Families O&S Panel".into()),
+            date: Some("2019-01-15".into()),
+            kind: "minutes".into(),
+            topic: Some("Child Sexual Exploitation".into()),
+            item: Some("5".into()),
+            officers: Vec::new(),
+            source: Source {
+                path: "corpus/worcestershire/003.txt".into(),
+                key: "worcestershire/003.txt".into(),
+                lines: [14, 15],
+                pages: None,
+            },
+            url: None,
+            score: 1.0,
+            snippet_html: snippet.to_html(),
+            snippet: snippet.text,
+            highlights: snippet.ranges,
+            snippet_field: "body".into(),
+            text: "the taxi drivers".into(),
+            resolution: false,
+            also_in: Vec::new(),
+        }
+    }
+
+    fn results(hits: Vec<Hit>) -> SearchResults {
+        SearchResults {
+            query: "taxi".into(),
+            total: hits.len(),
+            expansions: Vec::new(),
+            corrections: Vec::new(),
+            undated_excluded: 0,
+            hits,
+        }
+    }
+
+    fn facets(total: usize) -> Facets {
+        Facets {
+            total,
+            ..Facets::default()
+        }
+    }
+
+    #[test]
+    fn record_text_is_escaped_and_only_the_snippet_marks_pass_through() {
+        let mut hostile = hit("a1");
+        hostile.topic = Some("<script>alert(1)</script>".into());
+        hostile.council = Some("<b>Kent</b>".into());
+        hostile.committee = Some("Licensing & \"Regulatory\"".into());
+        let snippet = Highlighted {
+            text: "<img src=x onerror=alert(1)> taxi".into(),
+            ranges: vec![[29, 33]],
+        };
+        hostile.snippet_html = snippet.to_html();
+        let html = hit_card(&hostile, "<q>").into_string();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("5. &lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;Kent&lt;/b&gt;"), "{html}");
+        assert!(
+            html.contains("Licensing &amp; &quot;Regulatory&quot;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt; <mark>taxi</mark>"),
+            "{html}"
+        );
+        // The query in the link is percent-encoded.
+        assert!(html.contains("href=\"/passage/a1?q=%3Cq%3E\""), "{html}");
+    }
+
+    #[test]
+    fn a_hit_that_states_nothing_says_so() {
+        let bare = Hit {
+            council: None,
+            committee: None,
+            date: None,
+            topic: None,
+            item: None,
+            ..hit("b2")
+        };
+        let html = hit_card(&bare, "taxi").into_string();
+        assert!(html.contains(">(untitled item)</a>"), "{html}");
+        assert!(
+            html.contains(
+                "<span class=\"council\">council unknown</span> · committee unknown · undated"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn only_web_addresses_are_linked() {
+        for (url, linked) in [
+            ("https://example.org/minutes", true),
+            ("http://example.org/minutes", true),
+            ("javascript:alert(1)", false),
+            ("file:///etc/passwd", false),
+            ("data:text/html,<b>x</b>", false),
+        ] {
+            let with_url = Hit {
+                url: Some(url.into()),
+                ..hit("c3")
+            };
+            let html = citation(&with_url).into_string();
+            assert_eq!(html.contains("published page"), linked, "{url}: {html}");
+            if linked {
+                assert!(
+                    html.contains(&format!("<a href=\"{url}\" rel=\"noreferrer\">")),
+                    "{html}"
+                );
+            } else {
+                assert!(!html.contains("href"), "{url}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_pager_offers_only_the_pages_there_are() {
+        let request = |page: usize| SearchRequest {
+            page,
+            ..SearchRequest::new("taxi", 10)
+        };
+        let first = pager(&request(1), true).into_string();
+        assert!(!first.contains("rel=\"prev\""), "{first}");
+        assert!(
+            first.contains("<a rel=\"next\" href=\"/?q=taxi&amp;page=2\">Next →</a>"),
+            "{first}"
+        );
+        let only = pager(&request(1), false).into_string();
+        assert!(
+            !only.contains("rel=\"prev\"") && !only.contains("rel=\"next\""),
+            "{only}"
+        );
+        let last = pager(&request(3), false).into_string();
+        assert!(
+            last.contains("<a rel=\"prev\" href=\"/?q=taxi&amp;page=2\">← Previous</a>"),
+            "{last}"
+        );
+        assert!(!last.contains("rel=\"next\""), "{last}");
+        assert!(last.contains("<span>Page 3</span>"), "{last}");
+        // No link to a page past the server's last.
+        let limit = Bounds::SERVER.page;
+        let edge = pager(&request(limit), true).into_string();
+        assert!(!edge.contains("rel=\"next\""), "{edge}");
+    }
+
+    #[test]
+    fn the_search_page_counts_the_passages_it_shows() {
+        let hits: Vec<Hit> = (0..13).map(|n| hit(&format!("h{n}"))).collect();
+        let request = SearchRequest {
+            page: 2,
+            ..SearchRequest::new("taxi", 10)
+        };
+        let found = results(hits);
+        let html = search_page(&request, &[], Some((&found, &facets(13)))).into_string();
+        assert!(
+            html.contains("Passages 11–13 of 13 matching <q>taxi</q>."),
+            "{html}"
+        );
+        assert!(html.contains("<ol class=\"hits\" start=\"11\">"), "{html}");
+        assert_eq!(html.matches("<article class=\"hit\">").count(), 3);
+        let past = SearchRequest { page: 3, ..request };
+        let html = search_page(&past, &[], Some((&found, &facets(13)))).into_string();
+        assert!(html.contains("No passages match <q>taxi</q>."), "{html}");
+        assert!(!html.contains("<article"), "{html}");
+    }
+
+    #[test]
+    fn the_compare_page_names_each_group_and_its_counts() {
+        let comparison = Comparison {
+            query: "taxi".into(),
+            by: GroupBy::Council,
+            total: 4,
+            expansions: Vec::new(),
+            groups: vec![
+                Group {
+                    key: Some("Worcestershire".into()),
+                    count: 3,
+                    undated: 0,
+                    first_date: Some("2018-01-01".into()),
+                    last_date: Some("2019-01-15".into()),
+                    hits: vec![hit("d4")],
+                },
+                Group {
+                    key: None,
+                    count: 1,
+                    undated: 1,
+                    first_date: None,
+                    last_date: None,
+                    hits: vec![hit("e5")],
+                },
+            ],
+        };
+        let request = CompareRequest {
+            selection: Selection::of("taxi"),
+            ..CompareRequest::default()
+        };
+        let html = compare_page(&request, &[], Some(&comparison)).into_string();
+        assert!(
+            html.contains("4 passages mention <q>taxi</q> in 2 groups."),
+            "{html}"
+        );
+        assert!(html.contains("<h2>Worcestershire</h2>"), "{html}");
+        assert!(
+            html.contains("<span class=\"count\">3</span> passages · 2018-01-01 to 2019-01-15</p>"),
+            "{html}"
+        );
+        assert!(html.contains("<h2>none stated</h2>"), "{html}");
+        assert!(
+            html.contains("<span class=\"count\">1</span> passage · 1 undated</p>"),
+            "{html}"
+        );
+    }
+}

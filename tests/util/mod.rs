@@ -2,12 +2,111 @@
 //! corpus, the built binary run inside it, and JSON parsing.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+use assert_cmd::assert::{Assert, OutputAssertExt};
 use serde_json::Value;
+
+/// How long one run of the binary may take before the test fails. The
+/// slowest runs in the suite (thousands of generated records indexed on two
+/// cores) take a few seconds; a run that needs this long has hung.
+pub const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// `scrutiny ARGS` ready to run, with a time limit: a run that does not
+/// finish in time is stopped and fails the test, naming the command.
+pub struct Scrutiny {
+    command: assert_cmd::Command,
+    shown: String,
+    limit: Duration,
+}
+
+impl Scrutiny {
+    pub fn env(&mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> &mut Self {
+        self.command.env(name, value);
+        self
+    }
+
+    pub fn env_remove(&mut self, name: &str) -> &mut Self {
+        self.command.env_remove(name);
+        self
+    }
+
+    pub fn current_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// A different time limit for this run.
+    pub fn timeout(&mut self, limit: Duration) -> &mut Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Runs it to the end and returns what it printed; panics, naming the
+    /// command, if it runs past its time limit.
+    pub fn output(&mut self) -> std::io::Result<Output> {
+        let started = Instant::now();
+        let output = self.command.timeout(self.limit).output()?;
+        if output.status.code().is_none() && started.elapsed() >= self.limit {
+            panic!(
+                "`{}` did not finish within {:?} and was stopped; stderr so far: {}",
+                self.shown,
+                self.limit,
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(output)
+    }
+
+    /// Runs it to the end, for assertions on its exit status and output.
+    pub fn assert(&mut self) -> Assert {
+        let output = self.output().expect("run scrutiny");
+        output
+            .assert()
+            .append_context("command", self.shown.clone())
+    }
+}
+
+/// Waits for `child` to end, for at most `limit`; past that the child is
+/// killed and the test fails with a message naming `what`.
+pub fn wait_with_deadline(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("poll a child process") {
+            return status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {limit:?} and was stopped");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Like `Child::wait_with_output`, with a time limit (see
+/// `wait_with_deadline`). Whatever of stdout and stderr is still piped is
+/// read to the end.
+pub fn output_with_deadline(mut child: Child, limit: Duration, what: &str) -> Output {
+    fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    }
+    let stdout = child.stdout.take().map(read_all);
+    let stderr = child.stderr.take().map(read_all);
+    let status = wait_with_deadline(&mut child, limit, what);
+    Output {
+        status,
+        stdout: stdout.map_or_else(Vec::new, |reader| reader.join().unwrap()),
+        stderr: stderr.map_or_else(Vec::new, |reader| reader.join().unwrap()),
+    }
+}
 
 /// A scratch folder holding a copy of `corpus/` and, once built, `index/`.
 pub struct Workspace {
@@ -33,16 +132,21 @@ impl Workspace {
         self.dir.path()
     }
 
-    /// `scrutiny ARGS` run in the workspace, never in colour.
-    pub fn scrutiny(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("scrutiny").expect("the scrutiny binary");
+    /// `scrutiny ARGS` run in the workspace, never in colour, within
+    /// `RUN_LIMIT`.
+    pub fn scrutiny(&self, args: &[&str]) -> Scrutiny {
+        let mut command = assert_cmd::Command::cargo_bin("scrutiny").expect("the scrutiny binary");
         command
             .current_dir(self.path())
             .env_remove("SCRUTINY_INDEX")
             .env_remove("SCRUTINY_CORPUS")
             .env("NO_COLOR", "1")
             .args(args);
-        command
+        Scrutiny {
+            command,
+            shown: format!("scrutiny {}", args.join(" ")),
+            limit: RUN_LIMIT,
+        }
     }
 
     /// Runs `scrutiny ARGS --json` and parses its standard output.
@@ -104,10 +208,8 @@ pub fn highlighted_words(hit: &Value) -> Vec<String> {
         .collect()
 }
 
-/// True when the external program `name` can be run. When it cannot, a test
-/// that needs it says so and returns early — unless
-/// `SCRUTINY_REQUIRE_TOOLS` is set (as `.ci/run` sets it), when a missing
-/// program fails the test instead.
+/// True when the external program `name` can be run. When it cannot, the
+/// test fails (see `missing_tool`).
 pub fn have_tool(name: &str, test: &str) -> bool {
     let found = std::process::Command::new(name)
         .arg("-v")
@@ -116,16 +218,36 @@ pub fn have_tool(name: &str, test: &str) -> bool {
         .status()
         .is_ok();
     if !found {
-        assert!(
-            std::env::var_os("SCRUTINY_REQUIRE_TOOLS").is_none(),
-            "{test}: {name} is required (SCRUTINY_REQUIRE_TOOLS is set) but not installed"
-        );
-        eprintln!(
-            "SKIPPED {test}: {name} is not installed (Debian: apt-get install poppler-utils)"
+        missing_tool(
+            test,
+            &format!("{name} is not installed"),
+            "apt-get install poppler-utils",
         );
     }
     found
 }
+
+/// What a test does when a program it needs is missing: it fails, unless
+/// `SCRUTINY_SKIP_MISSING_TOOLS=1` is set, when it says on standard error
+/// that it skipped and why (written past the test harness's capture, so the
+/// line shows in a passing run too), and returns for the test to stop.
+pub fn missing_tool(test: &str, why: &str, install: &str) {
+    let skip = std::env::var("SCRUTINY_SKIP_MISSING_TOOLS").is_ok_and(|value| value == "1");
+    assert!(
+        skip,
+        "{test}: {why} (Debian: {install}); set SCRUTINY_SKIP_MISSING_TOOLS=1 to skip it instead"
+    );
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "SKIPPED {test}: {why} (Debian: {install}), and SCRUTINY_SKIP_MISSING_TOOLS=1 is set"
+    );
+}
+
+/// How long `scrutiny serve` may take to start (it builds the index first
+/// when there is none).
+pub const SERVER_START_LIMIT: Duration = Duration::from_secs(120);
+/// How long one request to the server may take.
+pub const REQUEST_LIMIT: Duration = Duration::from_secs(60);
 
 /// A running `scrutiny serve`, stopped when dropped.
 pub struct Server {
@@ -144,10 +266,20 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start scrutiny serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        // The first line is the address; a server that never prints it
+        // fails the test instead of blocking it.
+        let stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let Ok(line) = receiver.recv_timeout(SERVER_START_LIMIT) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("scrutiny serve did not print its address within {SERVER_START_LIMIT:?}");
+        };
         assert!(
             line.starts_with("http://127.0.0.1:"),
             "first line: {line:?}"
@@ -162,6 +294,7 @@ impl Server {
     pub fn get(&self, path: &str) -> (u16, String, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .timeout_global(Some(REQUEST_LIMIT))
             .build()
             .into();
         let mut response = agent
@@ -213,6 +346,7 @@ pub fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::proce
     if !root {
         return workspace.scrutiny(args).output().unwrap();
     }
+    let shown = format!("scrutiny {} (as nobody)", args.join(" "));
     // The binary and the workspace must be reachable by the other user.
     // Copied once: rewriting it before every run widens the moment in which
     // a child that another test thread is forking holds it open for
@@ -236,15 +370,19 @@ pub fn scrutiny_unprivileged(workspace: &Workspace, args: &[&str]) -> std::proce
         std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
     }
     let run = || {
-        std::process::Command::new("setpriv")
+        let child = std::process::Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(&binary)
             .args(args)
             .current_dir(workspace.path())
             .env("NO_COLOR", "1")
             .env_remove("SCRUTINY_INDEX")
-            .output()
-            .expect("setpriv runs the binary as nobody")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("setpriv runs the binary as nobody");
+        output_with_deadline(child, RUN_LIMIT, &shown)
     };
     // That moment can still fall on the first run after the copy (ETXTBSY,
     // which `setpriv` reports and exits on, having run nothing): try again.
