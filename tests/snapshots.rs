@@ -181,9 +181,8 @@ fn web_pages() {
         ("page_timeline_cse", "/timeline?q=CSE".to_string()),
         ("page_passage", format!("/passage/{id}?q=sexting")),
         ("page_coverage", "/coverage".to_string()),
-        // The error page's form comes back empty: the query string that
-        // failed is read again to refill it, fails the same way, and the
-        // form falls back to an empty selection. A fix shows here.
+        // The error page keeps the query in the form and the views' links,
+        // leaving out the parameter at fault.
         ("page_error_bad_date", "/?q=taxi&from=yesterday".to_string()),
     ] {
         check(&workspace, name, &page(&server, &path));

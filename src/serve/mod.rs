@@ -297,18 +297,25 @@ async fn page<T: Form>(
 ) -> Response {
     let form: T = match read(raw.as_deref()) {
         Ok(form) => form,
-        Err(failure) => {
-            let kept = request::from_query_string::<T>(raw.as_deref())
-                .map(|form| form.selection())
-                .unwrap_or_default();
-            return failure.page(&kept);
-        }
+        Err(failure) => return failure.page(&kept_form(raw.as_deref())),
     };
     let kept = form.selection();
     match blocking(move || render(form)).await {
         Ok(markup) => html(markup),
         Err(failure) => failure.page(&kept),
     }
+}
+
+/// The query and filters of a request that failed, to fill the form in
+/// again: each parameter that reads as part of a selection on its own is
+/// kept, the one at fault left out.
+fn kept_form(raw: Option<&str>) -> Selection {
+    let kept: Vec<&str> = raw
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| request::from_query_string::<Selection>(Some(pair)).is_ok())
+        .collect();
+    request::from_query_string(Some(&kept.join("&"))).unwrap_or_default()
 }
 
 /// An API call: its parameters read and checked (a query required where
