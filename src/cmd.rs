@@ -97,7 +97,11 @@ pub fn extract(cli: &Cli, args: &ExtractArgs) -> anyhow::Result<u8> {
         match ingest::inspect(path) {
             Ok(report) => reports.push(report),
             Err(error) => {
-                eprintln!("scrutiny: cannot read {}: {error}", path.display());
+                let path = path.display().to_string();
+                eprintln!(
+                    "scrutiny: cannot read {}: {error}",
+                    terminal::printable(&path)
+                );
                 failed = true;
             }
         }

@@ -32,6 +32,8 @@ pub enum Error {
     },
     #[error("the benchmark's index build into {} failed: {reason}", index.display())]
     IndexProcess { index: PathBuf, reason: String },
+    #[error("the index {} would be written among the records of corpus {}; give an index folder outside it, e.g. --index {}.index", index.display(), corpus.display(), corpus.display())]
+    IndexInCorpus { index: PathBuf, corpus: PathBuf },
     #[error("cannot start {threads} worker threads: {reason}")]
     Threads { threads: usize, reason: String },
     #[error("cannot write {}: {reason}", path.display())]

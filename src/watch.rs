@@ -250,6 +250,13 @@ pub fn add(
             "the name is empty",
         ));
     }
+    if watch.name.chars().any(char::is_control) {
+        return Err(invalid(
+            "saved-search name",
+            &watch.name,
+            "a name is one line of printable text",
+        ));
+    }
     let _lock = lock(watch_file)?;
     let mut file = load(watch_file)?;
     if file.watches.iter().any(|other| other.name == watch.name) {

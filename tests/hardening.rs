@@ -258,3 +258,198 @@ fn a_query_error_never_echoes_control_characters() {
          hint: write `a AND b`, or quote \"AND\" to search for the word\n"
     );
 }
+
+/// The server's threads and connections are bounded: 64 clients at once
+/// get answers from a fixed pool (its thread count stays small), and
+/// hundreds of connections that send half a request and stall neither keep
+/// others out for good nor hold the server's descriptors.
+#[test]
+fn the_server_bounds_its_threads_and_its_connections() {
+    use std::io::{Read, Write};
+
+    let workspace = Workspace::with_corpus();
+    let server = util::Server::start(&workspace);
+    let address = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let clients: Vec<_> = (0..64)
+        .map(|number| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let path = if number % 2 == 0 {
+                    "/api/compare?q=CSE+taxi+licensing"
+                } else {
+                    "/?q=safeguarding"
+                };
+                let mut stream = std::net::TcpStream::connect(&address).unwrap();
+                write!(
+                    stream,
+                    "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut answer = String::new();
+                stream.read_to_string(&mut answer).unwrap();
+                answer
+            })
+        })
+        .collect();
+    for client in clients {
+        assert!(client.join().unwrap().starts_with("HTTP/1.1 200"));
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    let threads: usize = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Two async workers, at most four search threads, and the runtime's own.
+    assert!(threads <= 10, "{threads} threads");
+
+    // More stalled connections than the server serves at once.
+    let stalled: Vec<std::net::TcpStream> = (0..400)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+            stream
+        })
+        .collect();
+    let (status, body) = server.json("/api/search?q=taxi");
+    assert_eq!(status, 200, "{body}");
+    let open = std::fs::read_dir(format!("/proc/{}/fd", server.pid()))
+        .unwrap()
+        .count();
+    assert!(open < 300, "{open} descriptors open");
+    drop(stalled);
+}
+
+/// Query strings that do not decode are refused with 400, not searched as
+/// replacement characters.
+#[test]
+fn undecodable_query_strings_are_refused() {
+    let workspace = Workspace::with_corpus();
+    let server = util::Server::start(&workspace);
+    for (path, message) in [
+        (
+            "/api/search?q=%ff%fe",
+            "\"q=%ff%fe\" does not decode to UTF-8 text",
+        ),
+        (
+            "/api/search?q=%",
+            "\"q=%\" has a % that is not followed by two hex digits (write a literal % as %25)",
+        ),
+        (
+            "/api/search?q=%zz",
+            "\"q=%zz\" has a % that is not followed by two hex digits (write a literal % as %25)",
+        ),
+    ] {
+        let (status, body) = server.json(path);
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(body["error"], message, "{path}");
+    }
+}
+
+/// Names with control characters are shown escaped, one name to a line; a
+/// saved search may not have one.
+#[test]
+fn names_with_control_characters_stay_on_one_line() {
+    let workspace = Workspace::with_corpus();
+    let odd = workspace.path().join("corpus/wiltshire/two\nlines.txt");
+    std::fs::write(&odd, "").unwrap();
+    let output = workspace.scrutiny(&["index"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "scrutiny: cannot index corpus/wiltshire/two\\nlines.txt: an empty file (0 bytes)\n"
+        ),
+        "{stderr}"
+    );
+    let output = workspace
+        .scrutiny(&["watch", "add", "two\nlines", "taxi"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("a name is one line of printable text")
+    );
+}
+
+/// `export --out` replaces nothing without `--force`.
+#[test]
+fn export_does_not_replace_a_file_unasked() {
+    let workspace = Workspace::with_corpus();
+    std::fs::write(workspace.path().join("taxi.csv"), "keep me").unwrap();
+    let output = workspace
+        .scrutiny(&["export", "taxi", "--format", "csv", "--out", "taxi.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("taxi.csv is already there; add --force to replace what is in it"));
+    assert_eq!(
+        std::fs::read_to_string(workspace.path().join("taxi.csv")).unwrap(),
+        "keep me"
+    );
+    workspace
+        .scrutiny(&[
+            "export", "taxi", "--format", "csv", "--out", "taxi.csv", "--force",
+        ])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(workspace.path().join("taxi.csv")).unwrap();
+    assert!(
+        written.starts_with("id,council,committee,date"),
+        "{written}"
+    );
+}
+
+/// An index folder inside the corpus is refused before anything is written.
+#[test]
+fn an_index_among_the_records_is_refused() {
+    let workspace = Workspace::with_corpus();
+    for index in ["corpus", "corpus/wiltshire/index", "corpus/new/index"] {
+        let output = workspace
+            .scrutiny(&["index", "corpus", "--index", index])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{index}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "scrutiny: error: the index {index} would be written among the records of corpus \
+                 corpus; give an index folder outside it, e.g. --index corpus.index\n"
+            )
+        );
+    }
+    assert!(!workspace.path().join("corpus/wiltshire/index").exists());
+    assert!(!workspace.path().join("corpus/new").exists());
+}
+
+/// The server's coverage ledger follows each new commit.
+#[test]
+fn coverage_follows_new_commits() {
+    let workspace = Workspace::with_corpus();
+    let server = util::Server::start(&workspace);
+    let (_, coverage) = server.json("/api/coverage");
+    assert_eq!(coverage["records"], 5);
+    std::fs::write(
+        workspace
+            .path()
+            .join("corpus/wiltshire/2019-05-01-board.txt"),
+        "Agenda item\n\nTaxi licensing\n\nThe board discussed taxi licensing.\n",
+    )
+    .unwrap();
+    workspace.scrutiny(&["index", "-q"]).assert().success();
+    let mut records = 5;
+    for _ in 0..100 {
+        records = server.json("/api/coverage").1["records"].as_u64().unwrap();
+        if records == 6 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(records, 6);
+}

@@ -111,6 +111,7 @@ pub fn run(options: &IndexOptions) -> Result<IndexSummary> {
     let started = Instant::now();
     let corpus = &options.corpus;
     let walked = walk_corpus(corpus)?;
+    refuse_index_in_corpus(&options.index, corpus)?;
     let (scrutiny_index, rebuild) = open_or_create(&options.index, options.rebuild)?;
     let manifest = if rebuild {
         BTreeMap::new()
@@ -197,6 +198,28 @@ fn walk_corpus(corpus: &Path) -> Result<Walked> {
         return Err(Error::CorpusEmpty(corpus.to_path_buf()));
     }
     Ok(walked)
+}
+
+/// Refuses an index folder that is the corpus folder or inside it: its
+/// files would lie among the records and be walked as records' neighbours.
+fn refuse_index_in_corpus(index: &Path, corpus: &Path) -> Result<()> {
+    // The nearest folder that exists, made absolute, with the rest of the
+    // path (not created yet) after it.
+    let absolute = |path: &Path| -> Option<PathBuf> {
+        let path = std::path::absolute(path).ok()?;
+        let existing = path.ancestors().find(|ancestor| ancestor.exists())?;
+        let rest = path.strip_prefix(existing).ok()?;
+        Some(std::fs::canonicalize(existing).ok()?.join(rest))
+    };
+    match (absolute(index), absolute(corpus)) {
+        (Some(index_path), Some(corpus_path)) if index_path.starts_with(&corpus_path) => {
+            Err(Error::IndexInCorpus {
+                index: index.to_path_buf(),
+                corpus: corpus.to_path_buf(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The index to write, and whether this run builds it afresh: when asked,

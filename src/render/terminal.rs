@@ -30,12 +30,31 @@ pub fn search(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
     Ok(())
 }
 
+/// A file or saved-search name as a terminal may show it: control
+/// characters (a newline or an escape sequence in a file's name) written as
+/// `\n` or `\u{1b}`, so one name is one line and the terminal never acts
+/// on it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|character| {
+            if character.is_control() {
+                character.escape_default().to_string()
+            } else {
+                character.to_string()
+            }
+        })
+        .collect()
+}
+
 fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
     let lines = hit.source.place();
     writeln!(
         out,
         "{PATH}{}{PATH:#}:{LINES}{lines}{LINES:#}",
-        hit.source.path
+        printable(&hit.source.path)
     )?;
     let mut context = vec![
         hit.council
@@ -111,14 +130,16 @@ pub fn index_summary(out: &mut impl Write, summary: &IndexSummary) -> io::Result
         writeln!(
             out,
             "scrutiny: cannot index {}: {}",
-            failure.path, failure.reason
+            printable(&failure.path),
+            failure.reason
         )?;
     }
     for failure in &summary.earlier_failures {
         writeln!(
             out,
             "scrutiny: still cannot index {} (unchanged since it failed): {}",
-            failure.path, failure.reason
+            printable(&failure.path),
+            failure.reason
         )?;
     }
     if !summary.committed {
@@ -153,7 +174,7 @@ pub fn index_summary(out: &mut impl Write, summary: &IndexSummary) -> io::Result
 pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
     let unknown =
         |value: &Option<String>, what: &str| value.clone().unwrap_or_else(|| format!("({what})"));
-    writeln!(out, "{PATH}{}{PATH:#}", report.path)?;
+    writeln!(out, "{PATH}{}{PATH:#}", printable(&report.path))?;
     writeln!(
         out,
         "  {LABEL}council  {LABEL:#} {}",
@@ -606,6 +627,7 @@ pub fn coverage(
                 Some(corpus) => corpus.join(&failure.key).display().to_string(),
                 None => failure.key.clone(),
             };
+            let path = printable(&path);
             writeln!(out, "  {PATH}{path}{PATH:#}: {}", failure.reason)?;
         }
     }
@@ -621,6 +643,7 @@ pub fn coverage(
                 Some(corpus) => corpus.join(&skipped.key).display().to_string(),
                 None => skipped.key.clone(),
             };
+            let path = printable(&path);
             writeln!(out, "  {PATH}{path}{PATH:#}: {}", skipped.reason)?;
         }
     }
@@ -643,7 +666,7 @@ pub fn passage(out: &mut impl Write, found: &crate::search::PassageInContext) ->
         Some(item) => writeln!(out, "{TITLE}{item}. {title}{TITLE:#}")?,
         None => writeln!(out, "{TITLE}{title}{TITLE:#}")?,
     }
-    writeln!(out, "{PATH}{}{PATH:#}", hit.source.path)?;
+    writeln!(out, "{PATH}{}{PATH:#}", printable(&hit.source.path))?;
     for part in &found.item {
         writeln!(out)?;
         let this = part.id == hit.id;

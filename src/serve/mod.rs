@@ -23,6 +23,7 @@ mod pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -44,6 +45,28 @@ use crate::search;
 struct App {
     index: ScrutinyIndex,
     glossary: Option<Glossary>,
+    /// The coverage ledger of the commit being served, with that commit's
+    /// searcher generation: it walks the corpus and reads every passage's
+    /// columns, so it is made once per commit, not once per request.
+    coverage: std::sync::Mutex<Option<(u64, Arc<crate::coverage::Coverage>)>>,
+}
+
+impl App {
+    fn coverage(&self) -> Result<Arc<crate::coverage::Coverage>, Failure> {
+        let generation = self.index.searcher()?.generation().generation_id();
+        let mut cached = self
+            .coverage
+            .lock()
+            .map_err(|_| Failure::Internal("the coverage cache was poisoned".into()))?;
+        if let Some((made_for, coverage)) = cached.as_ref() {
+            if *made_for == generation {
+                return Ok(coverage.clone());
+            }
+        }
+        let coverage = Arc::new(crate::coverage::coverage(&self.index)?);
+        *cached = Some((generation, coverage.clone()));
+        Ok(coverage)
+    }
 }
 
 type Shared = Arc<App>;
@@ -129,9 +152,25 @@ fn read<T: Form>(raw: Option<&str>) -> Result<T, Failure> {
     Ok(form)
 }
 
+/// The most connections served at once. More wait in the listening
+/// socket's queue until one closes, so a flood of idle or half-sent
+/// connections can neither exhaust the process's file descriptors nor keep
+/// everyone else out for longer than [`HEADER_TIMEOUT`].
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a client may take to send a request's headers; a connection
+/// that sends nothing for this long between requests is closed too.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long in-flight requests may take to finish after Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// Serves until `shutdown` completes (the CLI passes Ctrl-C). `ready` is
 /// told the bound address (useful with port 0) before the first request is
 /// taken.
+///
+/// `threads` async workers take connections; searches run on a blocking
+/// pool of at most twice as many threads, so under any load the number of
+/// searches at once, and the memory they hold, stay bounded: the rest wait
+/// their turn.
 pub fn run(
     index: ScrutinyIndex,
     glossary: Option<Glossary>,
@@ -140,8 +179,10 @@ pub fn run(
     ready: impl FnOnce(SocketAddr),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let threads = threads.max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads.max(1))
+        .worker_threads(threads)
+        .max_blocking_threads(threads * 2)
         .enable_all()
         .build()?;
     runtime.block_on(async move {
@@ -149,12 +190,58 @@ pub fn run(
             .await
             .map_err(|error| anyhow::anyhow!("cannot listen on {addr}: {error}"))?;
         ready(listener.local_addr()?);
-        let app = router(Arc::new(App { index, glossary }));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let app = router(Arc::new(App {
+            index,
+            glossary,
+            coverage: std::sync::Mutex::new(None),
+        }));
+        accept(listener, app, shutdown).await;
         Ok(())
     })
+}
+
+/// Takes connections until `shutdown`, each served with a header timeout
+/// under the connection cap; then lets open requests finish.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = slots.clone().acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A connection that failed as it was accepted (reset, or
+                // out of descriptors for a moment) costs only itself.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
 fn router(app: Shared) -> Router {
@@ -561,16 +648,14 @@ async fn export(app: Shared, raw: Option<String>, format: crate::export::ExportF
 
 async fn coverage_page(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     page(raw, move |_: Nothing| {
-        Ok(pages::coverage_page(&crate::coverage::coverage(
-            &app.index,
-        )?))
+        Ok(pages::coverage_page(&*app.coverage()?))
     })
     .await
 }
 
 async fn api_coverage(State(app): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     api(raw, move |_: Nothing| {
-        Ok(crate::coverage::coverage(&app.index)?)
+        app.coverage().map(|coverage| (*coverage).clone())
     })
     .await
 }

@@ -256,6 +256,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server's process id, to read its figures from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn start(workspace: &Workspace) -> Server {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scrutiny"))
             .args(["serve", "--addr", "127.0.0.1:0"])
