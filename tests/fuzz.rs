@@ -1,14 +1,17 @@
 //! Property tests that feed the query parser, the metadata extractor and
 //! the format readers arbitrary input: none may panic, and what they return
 //! keeps its promises. `cargo test` runs a bounded number of cases; a longer
-//! run for RELIABILITY.md sets proptest's own variable:
+//! run for RELIABILITY.md sets proptest's own variable (ten properties, so
+//! 100,000 cases each is a million inputs):
 //!
-//!     PROPTEST_CASES=20000 cargo test --release --test fuzz
+//!     PROPTEST_CASES=100000 cargo test --release --test fuzz
 
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use scrutiny::glossary::Glossary;
+use scrutiny::query::{MAX_DEPTH, MAX_TERMS};
+use scrutiny::read::html::MAX_ATTRIBUTES;
 use scrutiny::index::ScrutinyIndex;
 use scrutiny::ingest::{self, IndexOptions};
 use scrutiny::read;
@@ -139,5 +142,88 @@ proptest! {
             page.push_str(&format!("</{tag}>"));
         }
         let _ = read::read_bytes(page.as_bytes(), Format::Html);
+    }
+
+    /// Brackets nested to any depth: answered up to the limit, refused with
+    /// the column past it; never a stack overflow.
+    #[test]
+    fn nested_brackets_answer_or_are_refused(depth in 0..400usize, word in "(taxi|CSE|sexting|licensing)") {
+        let query = format!("{}{word}{}", "(".repeat(depth), ")".repeat(depth));
+        let outcome = search::search(index(), &SearchRequest::new(&query, 10), Some(glossary()));
+        if depth <= MAX_DEPTH {
+            prop_assert!(outcome.is_ok(), "{depth}: {:?}", outcome.err());
+        } else {
+            let message = outcome.unwrap_err().to_string();
+            prop_assert!(message.contains(&format!("brackets nest more than {MAX_DEPTH} deep")), "{message}");
+        }
+    }
+
+    /// Chains of operators of any length: an answer or a reason.
+    #[test]
+    fn operator_chains_answer_or_are_refused(
+        length in 0..1200usize,
+        operator in "(AND|OR|NOT|AND NOT|-|\\+)",
+        word in "(taxi|CSE|board)",
+    ) {
+        let query = format!("{word} {}{word}", format!("{operator} {word} ").repeat(length));
+        match search::search(index(), &SearchRequest::new(&query, 10), Some(glossary())) {
+            Ok(results) => prop_assert!(results.hits.len() <= 10),
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
+        }
+    }
+
+    /// Any number of words: searched up to the bound, refused past it.
+    #[test]
+    fn clause_counts_are_bounded(words in prop::collection::vec("[a-z]{1,9}", 1..700), or in any::<bool>()) {
+        let query = words.join(if or { " OR " } else { " " });
+        let terms = if or { words.len() * 2 - 1 } else { words.len() };
+        let outcome = search::search(index(), &SearchRequest::new(&query, 10), Some(glossary()));
+        if terms <= MAX_TERMS {
+            prop_assert!(outcome.is_ok(), "{terms}: {:?}", outcome.err());
+        } else {
+            let message = outcome.unwrap_err().to_string();
+            prop_assert!(message.contains("more than 256 words and operators"), "{message}");
+        }
+    }
+
+    /// Any dates in a filter, however far: the seeds' 26 dated CSE passages
+    /// (all of 26 September 2017) are found exactly when the range holds
+    /// that day; a reversed range is refused.
+    #[test]
+    fn any_date_range_finds_what_it_holds(
+        from in (1i16..=9999, 1i8..=12, 1i8..=28),
+        to in (1i16..=9999, 1i8..=12, 1i8..=28),
+    ) {
+        let date = |(year, month, day)| jiff::civil::date(year, month, day);
+        let (from, to) = (date(from), date(to));
+        let mut request = SearchRequest::new("CSE", 10);
+        request.selection.filters.from = Some(from);
+        request.selection.filters.to = Some(to);
+        let outcome = search::search(index(), &request, Some(glossary()));
+        if from > to {
+            prop_assert!(outcome.unwrap_err().to_string().contains("the first date is after the last"));
+        } else {
+            let meeting = jiff::civil::date(2017, 9, 26);
+            let expected = if (from..=to).contains(&meeting) { 26 } else { 0 };
+            prop_assert_eq!(outcome.unwrap().total, expected);
+        }
+    }
+
+    /// Elements with any number of attributes: read up to the bound,
+    /// refused past it.
+    #[test]
+    fn attributes_are_bounded(count in 0..3000usize, quoted in any::<bool>()) {
+        let attribute = |number: usize| if quoted { format!(" a{number}=\"x y\"") } else { format!(" a{number}") };
+        let attributes: String = (0..count).map(attribute).collect();
+        let page = format!("<html><body><main><p{attributes}>the text</p></main></body></html>");
+        let outcome = read::read_bytes(page.as_bytes(), Format::Html);
+        if count <= MAX_ATTRIBUTES {
+            prop_assert!(outcome.is_ok());
+        } else {
+            prop_assert_eq!(
+                outcome.unwrap_err().to_string(),
+                "an element with more than 1000 attributes; not read (a damaged or hostile page)"
+            );
+        }
     }
 }
