@@ -10,11 +10,11 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use scrutiny::glossary::Glossary;
-use scrutiny::query::{MAX_DEPTH, MAX_TERMS};
-use scrutiny::read::html::MAX_ATTRIBUTES;
 use scrutiny::index::ScrutinyIndex;
 use scrutiny::ingest::{self, IndexOptions};
+use scrutiny::query::{MAX_DEPTH, MAX_TERMS};
 use scrutiny::read;
+use scrutiny::read::html::MAX_ATTRIBUTES;
 use scrutiny::request::SearchRequest;
 use scrutiny::search;
 use scrutiny::split::{self, MAX_PASSAGE_BYTES};
