@@ -129,7 +129,9 @@ pub enum Command {
     /// be indexed, with the reason. Read it before trusting that a search
     /// with no hits means "not discussed".
     Coverage(CoverageArgs),
-    /// Measure ranking quality on a judged query set: nDCG@10, MRR, recall@10.
+    /// Measure ranking quality on a judged query set (nDCG@10, MRR,
+    /// recall@10), or with --extraction DIR the accuracy of what scrutiny
+    /// reads from records.
     Eval(EvalArgs),
     /// Search, compare and chart in a web browser, on this computer only.
     ///
@@ -346,7 +348,15 @@ pub struct CoverageArgs {
 pub struct EvalArgs {
     /// A judged query set (TOML): queries with the passages a good engine
     /// ranks first, graded; see tests/judgements/seeds.toml.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "extraction", conflicts_with = "extraction")]
+    pub file: Option<PathBuf>,
+
+    /// Measure extraction instead: every NAME.expected.toml in this folder
+    /// against what scrutiny reads from NAME.txt (and NAME.html, …) beside
+    /// it; accuracy per field and per page kind, and each miss. See
+    /// tests/devset/README.md.
+    #[arg(long, value_name = "DIR")]
+    pub extraction: Option<PathBuf>,
 
     /// Measure without the glossary's acronyms and synonyms.
     #[arg(long)]

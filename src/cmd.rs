@@ -167,7 +167,13 @@ pub fn coverage(cli: &Cli, args: &CoverageArgs) -> anyhow::Result<u8> {
 
 /// Ranking quality on a judged query set.
 pub fn eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
-    let queries = eval::load(&args.file)?;
+    let Some(file) = &args.file else {
+        let folder = args.extraction.as_deref().unwrap_or(".".as_ref());
+        let report = eval::extraction::evaluate(folder)?;
+        output(cli, args.common.json, &report, terminal::extraction)?;
+        return Ok(0);
+    };
+    let queries = eval::load(file)?;
     let glossary = if args.no_expand { None } else { glossary(cli)? };
     let index = open_for_query(cli, None, &args.common)?;
     let report = eval::evaluate(&index, &queries, glossary.as_ref())?;

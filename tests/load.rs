@@ -135,6 +135,26 @@ fn the_server_answers_every_request_while_the_index_is_rebuilt() {
         at(0.99),
         at(1.0)
     );
+    // The server's own figures: its peak memory under the load, its
+    // threads, and what it holds once the load has stopped.
+    let figure = |name: &str| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|value| value.split_whitespace().next()?.parse().ok())
+            .unwrap()
+    };
+    let (peak, threads) = (figure("VmHWM:"), figure("Threads:"));
+    std::thread::sleep(Duration::from_secs(5));
+    eprintln!(
+        "load: server peak memory {:.0} MB, {threads} threads; {:.0} MB resident 5 s after the load",
+        peak as f64 / 1024.0,
+        figure("VmRSS:") as f64 / 1024.0
+    );
+    // Two async workers, at most four search threads and the runtime's own:
+    // the clients wait their turn rather than each getting a thread.
+    assert!(threads <= 10, "{threads} threads");
 }
 
 #[test]

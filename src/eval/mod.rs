@@ -9,6 +9,8 @@
 //! the relevant passages found in the top ten against the number judged,
 //! or ten when more are judged.
 
+pub mod extraction;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
