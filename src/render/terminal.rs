@@ -857,6 +857,57 @@ pub fn freshness(out: &mut impl Write, freshness: &crate::ingest::Freshness) -> 
     }
 }
 
+/// Extraction accuracy: all fields, per field, per page kind, then each
+/// miss with the line the value should have come from.
+pub fn extraction(
+    out: &mut impl Write,
+    report: &crate::eval::extraction::ExtractionReport,
+) -> io::Result<()> {
+    let line = |out: &mut dyn Write, name: &str, tally: &crate::eval::extraction::Tally| {
+        writeln!(
+            out,
+            "  {name:<22} {:>5.1} %  ({} of {})",
+            tally.accuracy() * 100.0,
+            tally.right,
+            tally.total
+        )
+    };
+    writeln!(
+        out,
+        "{TITLE}extraction{TITLE:#} over {} record files: {:.1} % of all fields ({} of {})",
+        report.records,
+        report.all_fields.accuracy() * 100.0,
+        report.all_fields.right,
+        report.all_fields.total
+    )?;
+    writeln!(out, "{LABEL}per field{LABEL:#}")?;
+    for (field, tally) in &report.fields {
+        line(out, field, tally)?;
+    }
+    writeln!(out, "{LABEL}per page kind{LABEL:#}")?;
+    for (kind, tally) in &report.kinds {
+        line(out, kind, tally)?;
+    }
+    if !report.misses.is_empty() {
+        writeln!(out, "{LABEL}misses{LABEL:#}")?;
+    }
+    for miss in &report.misses {
+        let place = match miss.line {
+            Some(line) => format!("{}:{line}", miss.file),
+            None => miss.file.clone(),
+        };
+        writeln!(
+            out,
+            "  {PATH}{}{PATH:#} {}: expected {:?}, found {:?}",
+            printable(&place),
+            miss.field,
+            miss.expected,
+            miss.found
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1098,55 +1149,4 @@ mod tests {
         assert_eq!(cells[0].text, format!("the {MATCH}taxi{MATCH:#}"));
         assert!(cells.iter().all(|cell| cell.width <= 12));
     }
-}
-
-/// Extraction accuracy: all fields, per field, per page kind, then each
-/// miss with the line the value should have come from.
-pub fn extraction(
-    out: &mut impl Write,
-    report: &crate::eval::extraction::ExtractionReport,
-) -> io::Result<()> {
-    let line = |out: &mut dyn Write, name: &str, tally: &crate::eval::extraction::Tally| {
-        writeln!(
-            out,
-            "  {name:<22} {:>5.1} %  ({} of {})",
-            tally.accuracy() * 100.0,
-            tally.right,
-            tally.total
-        )
-    };
-    writeln!(
-        out,
-        "{TITLE}extraction{TITLE:#} over {} record files: {:.1} % of all fields ({} of {})",
-        report.records,
-        report.all_fields.accuracy() * 100.0,
-        report.all_fields.right,
-        report.all_fields.total
-    )?;
-    writeln!(out, "{LABEL}per field{LABEL:#}")?;
-    for (field, tally) in &report.fields {
-        line(out, field, tally)?;
-    }
-    writeln!(out, "{LABEL}per page kind{LABEL:#}")?;
-    for (kind, tally) in &report.kinds {
-        line(out, kind, tally)?;
-    }
-    if !report.misses.is_empty() {
-        writeln!(out, "{LABEL}misses{LABEL:#}")?;
-    }
-    for miss in &report.misses {
-        let place = match miss.line {
-            Some(line) => format!("{}:{line}", miss.file),
-            None => miss.file.clone(),
-        };
-        writeln!(
-            out,
-            "  {PATH}{}{PATH:#} {}: expected {:?}, found {:?}",
-            printable(&place),
-            miss.field,
-            miss.expected,
-            miss.found
-        )?;
-    }
-    Ok(())
 }
