@@ -52,6 +52,9 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> anyhow::Result<u8> {
     let results = search::search(&index, request, glossary(cli)?.as_ref())?;
     output(cli, args.common.json, &results, |out, results| {
         notes(cli, |err| {
+            if let Some(searched) = &results.searched_as {
+                writeln!(err, "scrutiny: searched for {searched:?}")?;
+            }
             terminal::rewrites(err, &results.expansions, &results.corrections)
         })?;
         terminal::search(out, results)?;
@@ -366,7 +369,7 @@ fn open_for_query(
 ) -> anyhow::Result<ScrutinyIndex> {
     // A malformed query is reported before any indexing work is done.
     if let Some(selection) = selection {
-        query::validate(selection.text()).map_err(Error::from)?;
+        query::prepare(selection.text()).map_err(Error::from)?;
     }
     if !common.no_refresh {
         if !scrutiny::index::exists(&cli.index) {

@@ -207,6 +207,285 @@ pub fn validate(query: &str) -> std::result::Result<(), QueryError> {
     Ok(())
 }
 
+/// A query ready for the grammar: what a person typed, read leniently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The text to parse; empty when nothing searchable was typed (it
+    /// matches nothing).
+    pub text: String,
+    /// True when `text` differs from what was typed beyond spacing.
+    pub rewritten: bool,
+}
+
+/// Reads a query as a person meant it. Text typed or pasted searches as
+/// its words: apostrophes (`children's`, `O'Brien`), hyphens, slashes,
+/// ampersands, a colon that names no field (`Item 3: CSE`), an unbalanced
+/// bracket or quote, a dangling operator. Errors are kept for expert
+/// queries with an unmistakable mistake: a field name one or two letters
+/// from a real one, an unclosed quote that spans an operator, an operator
+/// misused among other operators; a query with no operator at all always
+/// searches.
+pub fn prepare(query: &str) -> std::result::Result<Prepared, QueryError> {
+    if query.trim().is_empty() {
+        validate(query)?;
+    }
+    let text = lenient(query);
+    // The bounds hold for every query, typed by anyone: past them the
+    // error is the answer, never a fallback that would search it all.
+    if beyond_limits(&text) {
+        validate(&text)?;
+    }
+    let parses = |text: &str| {
+        validate(text).and_then(|()| {
+            query_grammar::parse_query(text)
+                .map(drop)
+                .map_err(|_| QueryError {
+                    query: text.to_string(),
+                    column: 1,
+                    message: "the query does not parse".into(),
+                    hint: Some("quote the text to search for it as it is".into()),
+                })
+        })
+    };
+    let text = match parses(&text) {
+        Ok(()) => text,
+        Err(error) if is_expert(query) => return Err(error),
+        Err(_) => words_of(query),
+    };
+    let spaced = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok(Prepared {
+        rewritten: spaced(&text) != spaced(query),
+        text,
+    })
+}
+
+/// True when a text nests brackets past [`MAX_DEPTH`] or holds more than
+/// [`MAX_TERMS`] words and operators.
+fn beyond_limits(text: &str) -> bool {
+    let (mut depth, mut deepest, mut in_quote) = (0usize, 0usize, false);
+    for character in text.chars() {
+        match character {
+            '"' => in_quote = !in_quote,
+            '(' if !in_quote => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !in_quote => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let terms = text
+        .split(|character: char| character.is_whitespace() || character == '(' || character == ')')
+        .filter(|word| !word.is_empty())
+        .count();
+    deepest > MAX_DEPTH || terms > MAX_TERMS
+}
+
+/// True for a query that uses the query language on purpose: an operator
+/// in capitals, or a field name close to a real one.
+fn is_expert(query: &str) -> bool {
+    query.split_whitespace().any(|word| {
+        let word = word.trim_start_matches(['(', '+', '-']);
+        matches!(word, "AND" | "OR" | "NOT")
+            || word
+                .split_once(':')
+                .is_some_and(|(field, _)| near_a_field(field))
+    })
+}
+
+/// True for a name one or two letters from a field's (or a field's own).
+fn near_a_field(name: &str) -> bool {
+    let name = name.to_lowercase();
+    name.chars().count() >= 3
+        && QUERY_FIELDS
+            .iter()
+            .any(|known| strsim::levenshtein(known, &name) <= 2)
+}
+
+/// The words of a text and nothing else: what a query searches when
+/// nothing else of it can be read.
+///
+/// In lower case, so that no word is read as one of the grammar's
+/// operators (`AND`, `OR`, `NOT`, `IN`, `TO`); the analyser lowers
+/// everything anyway.
+fn words_of(text: &str) -> String {
+    text.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One piece of a query as [`lenient`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Open,
+    Close,
+    Word(String),
+}
+
+/// The query with what the grammar would stumble on taken out or made
+/// plain; see [`prepare`].
+fn lenient(query: &str) -> String {
+    let query = balance_quotes(query);
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut word = String::new();
+    let mut in_quote = false;
+    let characters: Vec<char> = query.chars().collect();
+    let flush = |word: &mut String, pieces: &mut Vec<Piece>| {
+        if !word.is_empty() {
+            pieces.push(Piece::Word(std::mem::take(word)));
+        }
+    };
+    for (index, &character) in characters.iter().enumerate() {
+        let previous = index.checked_sub(1).map(|at| characters[at]);
+        if in_quote {
+            word.push(character);
+            in_quote = character != '"';
+            continue;
+        }
+        match character {
+            '"' => {
+                word.push(character);
+                in_quote = true;
+            }
+            '(' | ')' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(if character == '(' {
+                    Piece::Open
+                } else {
+                    Piece::Close
+                });
+            }
+            // An apostrophe inside a word is part of it (as the curly one,
+            // which the grammar reads as a letter): `children's`,
+            // `O'Brien`. One opening or closing a word is left out.
+            '\'' | '\u{2018}' | '\u{2019}' | '`' | '\u{b4}' => {
+                let next = characters.get(index + 1);
+                if previous.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(|next| next.is_alphanumeric())
+                {
+                    word.push('\u{2019}');
+                }
+            }
+            // Signs the grammar reads: at the start of a word (+ -), after
+            // a field's colon (ranges), or at a word's end (*).
+            '+' | '-' if word.is_empty() => word.push(character),
+            '<' | '>' | '=' | '[' | ']' | '{' | '}' if word.contains(':') => word.push(character),
+            '*' => word.push(character),
+            ':' => word.push(character),
+            _ if character.is_alphanumeric() || character == '.' || character == '_' => {
+                word.push(character)
+            }
+            // Anything else (whitespace, hyphens inside words, slashes,
+            // ampersands, other punctuation) separates words.
+            _ => flush(&mut word, &mut pieces),
+        }
+    }
+    flush(&mut word, &mut pieces);
+    let pieces = balance_brackets(pieces);
+    let pieces = drop_dangling_operators(pieces);
+    let mut out = String::new();
+    for (position, piece) in pieces.iter().enumerate() {
+        let text = match piece {
+            Piece::Open => "(".to_string(),
+            Piece::Close => ")".to_string(),
+            Piece::Word(word) => plain_colon(word),
+        };
+        if position > 0
+            && !matches!(piece, Piece::Close)
+            && !matches!(pieces[position - 1], Piece::Open)
+        {
+            out.push(' ');
+        }
+        out.push_str(&text);
+    }
+    out.trim().to_string()
+}
+
+/// Drops a last, unmatched `"`, unless the text after it holds an
+/// operator (then the unclosed quote is an expert's mistake, reported).
+fn balance_quotes(query: &str) -> String {
+    if query.matches('"').count().is_multiple_of(2) {
+        return query.to_string();
+    }
+    let Some(last) = query.rfind('"') else {
+        return query.to_string();
+    };
+    let after = &query[last + 1..];
+    if after
+        .split_whitespace()
+        .any(|word| matches!(word, "AND" | "OR" | "NOT"))
+    {
+        return query.to_string();
+    }
+    format!("{}{after}", &query[..last])
+}
+
+/// Drops brackets that close nothing or are never closed.
+fn balance_brackets(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut kept: Vec<Option<Piece>> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Open => {
+                open.push(kept.len());
+                kept.push(Some(Piece::Open));
+            }
+            Piece::Close if open.pop().is_some() => kept.push(Some(Piece::Close)),
+            Piece::Close => {}
+            word => kept.push(Some(word)),
+        }
+    }
+    for at in open {
+        kept[at] = None;
+    }
+    kept.into_iter().flatten().collect()
+}
+
+fn is_operator(piece: &Piece, names: &[&str]) -> bool {
+    matches!(piece, Piece::Word(word) if names.contains(&word.as_str()))
+}
+
+/// Drops operators with nothing to join: `AND`/`OR` at either end or next
+/// to a bracket, `NOT` at the end, a bare `+` or `-`. Operators next to
+/// other operators are left for [`validate`] to report.
+fn drop_dangling_operators(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut kept: Vec<Piece> = Vec::new();
+    for (position, piece) in pieces.iter().enumerate() {
+        let next = pieces.get(position + 1);
+        let previous = kept.last();
+        let dangling = if is_operator(piece, &["AND", "OR"]) {
+            previous.is_none_or(|previous| matches!(previous, Piece::Open))
+                || next.is_none_or(|next| matches!(next, Piece::Close))
+        } else if is_operator(piece, &["NOT"]) {
+            next.is_none_or(|next| matches!(next, Piece::Close))
+        } else {
+            is_operator(piece, &["+", "-"])
+        };
+        if !dangling {
+            kept.push(piece.clone());
+        }
+    }
+    kept
+}
+
+/// A word's colon as the grammar should read it: kept after a field name
+/// (or a name close to one, for the error to name), else a space.
+fn plain_colon(word: &str) -> String {
+    if word.starts_with('"') {
+        return word.to_string();
+    }
+    let bare = word.trim_start_matches(['+', '-']);
+    match bare.split_once(':') {
+        Some((field, _)) if QUERY_FIELDS.contains(&field) || near_a_field(field) => {
+            word.to_string()
+        }
+        Some(_) => word.replace(':', " ").trim().to_string(),
+        None => word.to_string(),
+    }
+}
+
 /// Checks the `field:` prefix of one word, if it has one.
 fn check_field(query: &str, column: usize, word: &str) -> std::result::Result<(), QueryError> {
     let bare = word.trim_start_matches(['+', '-']);
@@ -305,6 +584,8 @@ pub struct BuiltQuery {
     pub query: Box<dyn Query>,
     pub expansions: Vec<Expansion>,
     pub corrections: Vec<Correction>,
+    /// What was searched, when the query as typed had to be read leniently.
+    pub searched_as: Option<String>,
 }
 
 /// Builds the tantivy query for a query text and filters.
@@ -315,7 +596,44 @@ pub fn build(
     filters: &Filters,
     options: QueryOptions,
 ) -> Result<BuiltQuery> {
-    validate(query)?;
+    let prepared = prepare(query)?;
+    let searched_as = prepared.rewritten.then(|| prepared.text.clone());
+    match build_text(index, searcher, &prepared.text, filters, options) {
+        Ok(mut built) => {
+            built.searched_as = searched_as;
+            Ok(built)
+        }
+        // What tantivy refuses in typed text (a phrase of no words, say)
+        // leaves the text's words to search.
+        Err(Error::Query(_)) if !is_expert(query) => {
+            let words = words_of(query);
+            let mut built = match build_text(index, searcher, &words, filters, options) {
+                Err(Error::Query(_)) => build_text(index, searcher, "", filters, options)?,
+                built => built?,
+            };
+            built.searched_as = Some(words);
+            Ok(built)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Builds the query for a text [`prepare`] has read.
+fn build_text(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    query: &str,
+    filters: &Filters,
+    options: QueryOptions,
+) -> Result<BuiltQuery> {
+    if query.is_empty() {
+        return Ok(BuiltQuery {
+            query: Box::new(EmptyQuery),
+            expansions: Vec::new(),
+            corrections: Vec::new(),
+            searched_as: None,
+        });
+    }
     let fields = index.fields;
     let mut parser = QueryParser::for_index(&index.index, vec![fields.body, fields.topic]);
     if !options.any_word {
@@ -367,6 +685,7 @@ pub fn build(
         query,
         expansions,
         corrections,
+        searched_as: None,
     })
 }
 
@@ -881,6 +1200,63 @@ mod tests {
             (9, "\"<\" is a comparison without a field".to_string())
         );
         assert_eq!(validate("\"<script>\" OR sexting"), Ok(()));
+    }
+
+    #[test]
+    fn typed_text_is_read_as_its_words() {
+        let read = |query: &str| prepare(query).unwrap().text;
+        for (typed, searched) in [
+            ("Chelsea's Choice", "Chelsea’s Choice"),
+            ("O'Brien", "O’Brien"),
+            ("'taxi licensing'", "taxi licensing"),
+            ("councils' duty", "councils duty"),
+            ("Item 3: CSE", "Item 3 CSE"),
+            ("taxi-driver checks", "taxi driver checks"),
+            ("and/or S&P", "and or S P"),
+            ("taxi AND", "taxi"),
+            ("OR taxi", "taxi"),
+            ("taxi NOT", "taxi"),
+            ("taxi (licence", "taxi licence"),
+            ("taxi) licence", "taxi licence"),
+            ("\"driving licence", "driving licence"),
+            ("sexting <script>", "sexting script"),
+            ("!!!", ""),
+            ("- taxi +", "taxi"),
+        ] {
+            assert_eq!(read(typed), searched, "{typed}");
+            assert!(prepare(typed).unwrap().rewritten, "{typed}");
+        }
+        // What the language means is kept as it is.
+        for query in [
+            "CSE AND NOT sexting",
+            "(taxi OR \"private hire\") AND council:worcestershire",
+            "-sexting CSE",
+            "year:>2016 CSE",
+            "taxi*",
+            "*",
+            "children’s services",
+        ] {
+            assert_eq!(
+                prepare(query).unwrap(),
+                Prepared {
+                    text: query.into(),
+                    rewritten: false
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn an_experts_unmistakable_mistake_is_still_an_error() {
+        let error = |query: &str| prepare(query).unwrap_err().message;
+        assert_eq!(error("cuncil:kent"), "unknown field `cuncil`");
+        assert_eq!(error("\"taxi AND licensing"), "this quote is never closed");
+        assert_eq!(
+            error("taxi AND OR licence"),
+            "AND needs a term on each side"
+        );
+        assert_eq!(error("NOT NOT taxi"), "NOT NOT cancels itself");
+        assert_eq!(error("   "), "the query is empty");
     }
 
     #[test]

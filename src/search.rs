@@ -136,6 +136,10 @@ pub struct SearchResults {
     pub expansions: Vec<Expansion>,
     /// Words found nowhere in the index, matched with typos.
     pub corrections: Vec<Correction>,
+    /// What was searched, when the query as typed was read leniently
+    /// (`children's services` and the like).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched_as: Option<String>,
     /// With a date filter: passages that match the search but come from
     /// records stating no meeting date, which the filter leaves out.
     pub undated_excluded: usize,
@@ -234,6 +238,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         total,
         expansions: built.expansions,
         corrections: built.corrections,
+        searched_as: built.searched_as,
         undated_excluded,
         hits,
     })

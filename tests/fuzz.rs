@@ -1,8 +1,8 @@
 //! Property tests that feed the query parser, the metadata extractor and
 //! the format readers arbitrary input: none may panic, and what they return
 //! keeps its promises. `cargo test` runs a bounded number of cases; a longer
-//! run for RELIABILITY.md sets proptest's own variable (ten properties, so
-//! 100,000 cases each is a million inputs):
+//! run for RELIABILITY.md sets proptest's own variable (eleven properties,
+//! so 100,000 cases each is over a million inputs):
 //!
 //!     PROPTEST_CASES=100000 cargo test --release --test fuzz
 
@@ -225,5 +225,21 @@ proptest! {
                 "an element with more than 1000 attributes; not read (a damaged or hostile page)"
             );
         }
+    }
+
+    /// Any printable text up to 200 characters with no operator in it (no
+    /// AND, OR or NOT, no field's colon) searches: results or none, never an
+    /// error.
+    #[test]
+    fn typed_text_always_searches(
+        text in "[^:\\p{Cc}]{1,200}".prop_filter("no operators, not blank", |text| {
+            !text.trim().is_empty()
+                && !text.split_whitespace().any(|word| {
+                    matches!(word.trim_start_matches(['(', '+', '-']), "AND" | "OR" | "NOT")
+                })
+        })
+    ) {
+        let outcome = search::search(index(), &SearchRequest::new(&text, 10), Some(glossary()));
+        prop_assert!(outcome.is_ok(), "{text:?}: {:?}", outcome.err());
     }
 }

@@ -242,20 +242,31 @@ fn queries_too_deep_or_too_long_are_refused() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("the limit is 100000"));
 }
 
-/// A query error shows control characters escaped, so the terminal never
-/// acts on them.
+/// A query error never sends the terminal the control characters of a
+/// query: the query is read without them, and what an error shows of a
+/// query has any left escaped.
 #[test]
 fn a_query_error_never_echoes_control_characters() {
     let workspace = Workspace::with_corpus();
     let output = workspace
-        .scrutiny(&["search", "taxi \u{1b}]0;pwned\u{7} AND", "-q"])
+        .scrutiny(&["search", "taxi \u{1b}]0;pwned\u{7} AND OR x", "-q"])
         .output()
         .unwrap();
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
-        "scrutiny: error: in the query at column 17: AND needs a term on each side\n  \
-         taxi \\u{1b}]0;pwned\\u{7} AND\n                           ^\n\
+        "scrutiny: error: in the query at column 14: AND needs a term on each side\n  \
+         taxi 0 pwned AND OR x\n               ^\n\
          hint: write `a AND b`, or quote \"AND\" to search for the word\n"
+    );
+    let shown = scrutiny::render::terminal::query_error(&scrutiny::error::QueryError {
+        query: "a\u{1b}]0;x\u{7} b".into(),
+        column: 1,
+        message: "m".into(),
+        hint: None,
+    });
+    assert_eq!(
+        shown,
+        "scrutiny: error: in the query at column 1: m\n  a\\u{1b}]0;x\\u{7} b\n  ^\n"
     );
 }
 

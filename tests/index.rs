@@ -193,20 +193,29 @@ fn bad_files_are_named_and_the_rest_indexed() {
 #[test]
 fn a_malformed_query_says_what_and_where() {
     let workspace = Workspace::with_corpus();
+    // An expert's query with an operator misused is an error at its
+    // column; typed text with a stray bracket searches its words (below).
     let output = workspace
-        .scrutiny(&["search", "taxi (licence"])
+        .scrutiny(&["search", "taxi AND OR licence"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr,
-        "scrutiny: error: in the query at column 6: this '(' is never closed\n  taxi (licence\n       ^\nhint: add a ')'\n"
+        "scrutiny: error: in the query at column 6: AND needs a term on each side\n  taxi AND OR licence\n       ^\nhint: write `a AND b`, or quote \"AND\" to search for the word\n"
     );
     assert!(
         !workspace.path().join("index/meta.json").exists(),
         "no work before the query is checked"
     );
+    let output = workspace
+        .scrutiny(&["search", "taxi (licence"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("scrutiny: searched for \"taxi licence\"\n"));
 
     let unknown = workspace
         .scrutiny(&["search", "councl:wiltshire"])

@@ -193,7 +193,10 @@ fn web_pages() {
 fn error_messages() {
     let workspace = indexed();
     for (name, args) in [
-        ("error_unparsable_query", vec!["search", "taxi AND"]),
+        (
+            "error_unparsable_query",
+            vec!["search", "taxi AND OR licence"],
+        ),
         ("error_unknown_field", vec!["search", "cuncil:kent"]),
         (
             "error_unknown_council",

@@ -107,7 +107,7 @@ fn a_duplicate_name_or_a_bad_query_is_refused_and_nothing_is_saved() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("has this name already"));
     let output = workspace
-        .scrutiny(&["watch", "add", "broken", "taxi AND"])
+        .scrutiny(&["watch", "add", "broken", "taxi AND OR licence"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));

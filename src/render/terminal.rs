@@ -967,6 +967,7 @@ mod tests {
             total,
             expansions: Vec::new(),
             corrections: Vec::new(),
+            searched_as: None,
             undated_excluded: 0,
             hits,
         }

@@ -564,6 +564,7 @@ mod tests {
             total: hits.len(),
             expansions: Vec::new(),
             corrections: Vec::new(),
+            searched_as: None,
             undated_excluded: 0,
             hits,
         }
