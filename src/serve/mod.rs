@@ -689,3 +689,57 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
     (StatusCode::NOT_FOUND, html(pages::not_found_page(&what))).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The coverage ledger is made once per commit: asked twice, the
+    /// server hands out the same one; after a new commit, a new one.
+    #[test]
+    fn coverage_is_made_once_per_commit() {
+        let scratch = tempfile::tempdir().unwrap();
+        let corpus = scratch.path().join("corpus");
+        std::fs::create_dir_all(corpus.join("kent")).unwrap();
+        let record = "Agenda item\n\nTaxi licensing\n\nThe panel discussed taxi licensing.\n";
+        std::fs::write(corpus.join("kent/one.txt"), record).unwrap();
+        let options = crate::ingest::IndexOptions {
+            corpus: corpus.clone(),
+            index: scratch.path().join("index"),
+            threads: 1,
+            rebuild: false,
+            progress: false,
+        };
+        crate::ingest::run(&options).unwrap();
+        let app = App {
+            index: ScrutinyIndex::open(&options.index).unwrap(),
+            glossary: None,
+            coverage: std::sync::Mutex::new(None),
+        };
+        let Ok(first) = app.coverage() else {
+            panic!("no coverage")
+        };
+        let Ok(again) = app.coverage() else {
+            panic!("no coverage")
+        };
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(first.records, 1);
+
+        std::fs::write(corpus.join("kent/two.txt"), record.replace("Taxi", "Bus")).unwrap();
+        crate::ingest::run(&options).unwrap();
+        // The reader follows the commit by itself, within moments.
+        let mut after = first.clone();
+        for _ in 0..100 {
+            let Ok(made) = app.coverage() else {
+                panic!("no coverage")
+            };
+            after = made;
+            if after.records == 2 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!Arc::ptr_eq(&first, &after));
+        assert_eq!(after.records, 2);
+    }
+}
