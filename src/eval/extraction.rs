@@ -312,22 +312,44 @@ fn score(
         .iter()
         .filter_map(|item| item.title.clone())
         .collect();
+    let title_forms: Vec<Vec<String>> = found_titles
+        .iter()
+        .map(|title| vec![normal(title)])
+        .collect();
     scored.push((
         "items",
-        names(
-            "items",
-            &titles,
-            &found_titles
-                .iter()
-                .map(|title| vec![normal(title)])
-                .collect::<Vec<_>>(),
-            &found_titles,
+        names("items", &titles, &title_forms, &found_titles, &mut miss),
+    ));
+    let found_officers: Vec<Person> = record
+        .officers()
+        .into_iter()
+        .chain(record.also_attending.iter().cloned())
+        .collect();
+    scored.push((
+        "officers",
+        people(
+            "officers",
+            &expected_officers(expected),
+            &found_officers,
             &mut miss,
         ),
     ));
+    let members: Vec<(String, u32)> = expected
+        .members
+        .iter()
+        .map(|name| (name.clone(), 0))
+        .collect();
+    scored.push((
+        "members",
+        people("members", &members, &record.members, &mut miss),
+    ));
+    scored
+}
 
-    // Each person once: the set lists an officer under every item they
-    // spoke to and in the attendance list too, where scrutiny keeps one.
+/// The officers written down, each person once: the set lists an officer
+/// under every item they spoke to and in the attendance list too, where
+/// scrutiny keeps one; contacts (clerks) count as officers.
+fn expected_officers(expected: &Expected) -> Vec<(String, u32)> {
     let mut officers: Vec<(String, u32)> = Vec::new();
     for person in expected
         .items
@@ -343,52 +365,20 @@ fn score(
             officers.push((person.name.clone(), person.line));
         }
     }
-    let found_officers: Vec<Person> = record
-        .officers()
-        .into_iter()
-        .chain(record.also_attending.iter().cloned())
-        .collect();
-    scored.push((
-        "officers",
-        names(
-            "officers",
-            &officers,
-            &found_officers
-                .iter()
-                .map(|person| forms(person).to_vec())
-                .collect::<Vec<_>>(),
-            &found_officers
-                .iter()
-                .map(Person::display)
-                .collect::<Vec<_>>(),
-            &mut miss,
-        ),
-    ));
+    officers
+}
 
-    let members: Vec<(String, u32)> = expected
-        .members
-        .iter()
-        .map(|name| (name.clone(), 0))
-        .collect();
-    scored.push((
-        "members",
-        names(
-            "members",
-            &members,
-            &record
-                .members
-                .iter()
-                .map(|person| forms(person).to_vec())
-                .collect::<Vec<_>>(),
-            &record
-                .members
-                .iter()
-                .map(Person::display)
-                .collect::<Vec<_>>(),
-            &mut miss,
-        ),
-    ));
-    scored
+/// Scores people found against names written down, a rank counting on
+/// the name or beside it.
+fn people(
+    field: &str,
+    expected: &[(String, u32)],
+    found: &[Person],
+    miss: &mut impl FnMut(&str, &str, &str, Option<u32>),
+) -> Tally {
+    let forms: Vec<Vec<String>> = found.iter().map(|person| forms(person).to_vec()).collect();
+    let shown: Vec<String> = found.iter().map(Person::display).collect();
+    names(field, expected, &forms, &shown, miss)
 }
 
 /// Scores a list of names: one unit for each expected name (right when
