@@ -182,7 +182,8 @@ fn concurrent_saved_searches_are_all_kept() {
         })
         .collect();
     for mut child in children {
-        assert!(child.wait().unwrap().success());
+        let status = util::wait_with_deadline(&mut child, util::RUN_LIMIT, "watch add");
+        assert!(status.success());
     }
     let listed = workspace.json(&["watch", "list"]);
     let mut names: Vec<&str> = listed
@@ -295,6 +296,7 @@ fn the_server_bounds_its_threads_and_its_connections() {
                     "/?q=safeguarding"
                 };
                 let mut stream = std::net::TcpStream::connect(&address).unwrap();
+                stream.set_read_timeout(Some(util::REQUEST_LIMIT)).unwrap();
                 write!(
                     stream,
                     "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
