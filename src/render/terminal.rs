@@ -30,6 +30,16 @@ pub fn search(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
     Ok(())
 }
 
+/// A count and its noun, plural unless the count is one: `1 group`,
+/// `3 groups`.
+pub fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// A file or saved-search name as a terminal may show it: control
 /// characters (a newline or an escape sequence in a file's name) written as
 /// `\n` or `\u{1b}`, so one name is one line and the terminal never acts
@@ -357,10 +367,10 @@ pub fn comparison(out: &mut impl Write, comparison: &Comparison, width: usize) -
     };
     writeln!(
         out,
-        "{TITLE}{:?}{TITLE:#} by {by}: {} matching passages in {} groups",
+        "{TITLE}{:?}{TITLE:#} by {by}: {} in {}",
         comparison.query,
-        comparison.total,
-        comparison.groups.len()
+        counted(comparison.total, "matching passage"),
+        counted(comparison.groups.len(), "group")
     )?;
     const MIN_COLUMN: usize = 34;
     const GAP: &str = " │ ";
@@ -821,9 +831,9 @@ pub fn rewrites(
 pub fn search_tally(out: &mut impl Write, results: &SearchResults) -> io::Result<()> {
     writeln!(
         out,
-        "{} of {} matching passages shown",
+        "{} of {} shown",
         results.hits.len(),
-        results.total
+        counted(results.total, "matching passage")
     )?;
     if results.undated_excluded > 0 {
         writeln!(

@@ -6,6 +6,7 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::compare::{Comparison, Facets, GroupBy, Timeline};
+use crate::render::terminal::counted;
 use crate::request::{self, Bounds, CompareRequest, SearchRequest, Selection};
 use crate::search::{Hit, PassageInContext, SearchResults};
 
@@ -378,8 +379,8 @@ pub fn compare_page(
         (search_form("/compare", selection, councils, by))
         @if let Some(comparison) = comparison {
             p class="summary" role="status" {
-                (comparison.total) " passages mention " q { (selection.text()) }
-                " in " (comparison.groups.len()) " group" @if comparison.groups.len() != 1 { "s" } "."
+                (counted(comparison.total, "passage")) " mention" @if comparison.total == 1 { "s" } " " q { (selection.text()) }
+                " in " (counted(comparison.groups.len(), "group")) "."
             }
             div class="columns" {
                 @for group in &comparison.groups {
@@ -388,7 +389,7 @@ pub fn compare_page(
                         p class="meta" {
                             span class="count" { (group.count) } " passage" @if group.count != 1 { "s" }
                             @if let (Some(first), Some(last)) = (&group.first_date, &group.last_date) {
-                                " · " (first) " to " (last)
+                                @if first == last { " · " (first) } @else { " · " (first) " to " (last) }
                             }
                             @if group.undated > 0 { " · " (group.undated) " undated" }
                         }
