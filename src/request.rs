@@ -121,10 +121,10 @@ impl Filters {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Selection {
-    /// What to look for: words (every one must match, in any form),
-    /// "exact phrases", AND / OR / NOT, parentheses and fields such as
-    /// council:wiltshire or topic:licensing, e.g. sexting or
-    /// 'CSE AND NOT sexting'.
+    /// What to look for: words in any form, "exact phrases", AND / OR /
+    /// NOT, parentheses and fields such as council:wiltshire or
+    /// topic:licensing, e.g. sexting or 'CSE AND NOT sexting'. Typed text
+    /// with apostrophes, hyphens or stray brackets searches as its words.
     #[arg(id = "q", value_name = "QUERY", required = true)]
     #[serde(deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
