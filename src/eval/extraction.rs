@@ -324,6 +324,7 @@ fn score(
         .officers()
         .into_iter()
         .chain(record.also_attending.iter().cloned())
+        .chain(record.clerks.iter().cloned())
         .collect();
     scored.push((
         "officers",

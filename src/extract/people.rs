@@ -43,6 +43,10 @@ impl Person {
 
 /// Ranks and honorifics, longest first so `Chief Inspector` wins over `Inspector`.
 const TITLES: &[&str] = &[
+    "Deputy Chief Constable",
+    "Assistant Chief Constable",
+    "Chief Constable",
+    "Police Constable",
     "Detective Chief Superintendent",
     "Detective Superintendent",
     "Chief Superintendent",
@@ -55,13 +59,16 @@ const TITLES: &[&str] = &[
     "Inspector",
     "Sergeant",
     "Constable",
+    "County Councillor",
     "Councillor",
     "Professor",
-    "County Councillor",
     "Cllr.",
     "Cllr",
     "DCI",
+    "DCS",
     "DSU",
+    "ACC",
+    "DCC",
     "Supt.",
     "Supt",
     "Insp.",
@@ -72,6 +79,7 @@ const TITLES: &[&str] = &[
     "DS",
     "DC",
     "PC",
+    "PCSO",
     "Dr.",
     "Dr",
     "Prof.",
@@ -161,6 +169,482 @@ fn split_outside_brackets(text: &str) -> Vec<String> {
         .map(|part| part.trim().to_string())
         .filter(|part| !part.is_empty())
         .collect()
+}
+
+
+/// Ranks and honorifics that mark a person as a person even without a role.
+const PERSON_TITLES: &[&str] = &[
+    "Deputy Chief Constable",
+    "Assistant Chief Constable",
+    "Chief Constable",
+    "Police Constable",
+    "Detective Chief Superintendent",
+    "Detective Superintendent",
+    "Chief Superintendent",
+    "Detective Chief Inspector",
+    "Detective Inspector",
+    "Detective Sergeant",
+    "Detective Constable",
+    "Chief Inspector",
+    "Superintendent",
+    "Inspector",
+    "Sergeant",
+    "Constable",
+    "Professor",
+    "DCI",
+    "DCS",
+    "DSU",
+    "Supt",
+    "Insp",
+    "Sgt",
+    "PCSO",
+    "DI",
+    "DS",
+    "DC",
+    "PC",
+    "Dr",
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Miss",
+];
+
+/// Words that never appear in a person's name: roles, bodies, sentence
+/// openers. A capitalised phrase holding one is not a name.
+const NOT_NAME: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "Our",
+    "Its", "His", "Her", "Their", "Members", "Member", "All", "Each", "Every", "Several", "Some",
+    "Any", "No", "Two", "Three", "Four", "Five", "Six", "RESOLVED", "Resolved", "Agreed",
+    "Noted", "Action", "Minutes", "Item", "Items", "Report", "Committee", "Sub-Committee",
+    "Council", "Councillor", "Councillors", "Cllr", "Board", "Panel", "Forum", "Cabinet",
+    "Executive", "Group", "Partnership", "Commission", "Police", "Policing", "Constabulary",
+    "Officer", "Officers", "Manager", "Head", "Director", "Chair", "Chairman", "Vice-Chairman",
+    "Lead", "Adviser", "Advisor", "Co-ordinator", "Coordinator", "Clerk", "Solicitor",
+    "Services", "Service", "Unit", "Team", "Trust", "CCG", "NHS", "Chief", "Assistant",
+    "Deputy", "Principal", "Senior", "Consultant", "Nurse", "Education", "Health",
+    "Safeguarding", "Children", "Children's", "Child", "Adults", "Adult", "Public",
+    "Democratic", "Commissioner", "Headteacher", "Representative", "Partners", "Residents",
+    "Youth", "School", "Schools", "Agency", "Office", "Department", "University", "College",
+    "Hospital", "Authority", "Ltd", "Limited", "Society", "Association", "Network", "Project",
+    "Programme", "Strategy", "Plan", "Policy", "Update", "Annual", "Local", "County", "City",
+    "Borough", "District", "Town", "Hall", "House", "Room", "Centre", "Road", "Street",
+    "Street", "Home", "Secretary", "State", "Mayor", "Leader", "Portfolio", "Holder",
+    "Strategic", "Operation", "Act", "Government", "Department", "Ofsted", "Channel",
+    "Prevent", "Sexual", "Exploitation", "Abuse", "Domestic", "Missing", "Licensing",
+    "Transport", "Community", "Communities", "Safety", "Social", "Care", "Housing",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "Apologies", "Present", "Attendance", "Declarations",
+    "Interest", "Welcome", "Questions", "Urgent", "Business", "Work", "Forward", "Next",
+    "Date", "Venue", "Contact", "Decision", "Purpose", "Background", "Recommendation",
+];
+
+/// Honours written after a name, kept as part of it.
+const HONOURS: &[&str] = &["OBE", "MBE", "CBE", "KC", "QC", "DBE", "JP", "BEM"];
+
+/// Particles a name may hold in lower case.
+const PARTICLES: &[&str] = &["de", "van", "von", "der", "la", "le", "da", "di", "du", "bin"];
+
+/// The rank or honorific `text` opens with, and the rest.
+pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
+    for title in PERSON_TITLES {
+        if let Some(rest) = text.strip_prefix(title) {
+            let rest = rest.strip_prefix('.').unwrap_or(rest);
+            if rest.starts_with(' ') {
+                return (Some(title), rest.trim());
+            }
+        }
+    }
+    (None, text)
+}
+
+/// True when `text` reads as a person's name: one to five capitalised
+/// words or initials, none of them a role or a body ("Ruth Penrose",
+/// "K. Tate", "Declan O'Brien", "Gillian Harte OBE", "E. R. FOXLEY").
+/// A single word counts only when `single` allows it (a surname after a
+/// rank or under "Councillors").
+pub fn is_name(text: &str, single: bool) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let named: Vec<&&str> = words
+        .iter()
+        .filter(|word| !HONOURS.contains(word) && !PARTICLES.contains(word))
+        .collect();
+    if named.is_empty() || named.len() > 5 || (named.len() == 1 && !single) {
+        return false;
+    }
+    // A name ends in a surname, not an initial.
+    let last = named.last().map_or("", |word| **word);
+    if last.trim_end_matches('.').chars().count() < 2 {
+        return false;
+    }
+    named.iter().all(|word| {
+        let bare = word.trim_end_matches([',', '.']);
+        let mut characters = bare.chars();
+        let first = characters.next();
+        first.is_some_and(char::is_uppercase)
+            && bare
+                .chars()
+                .all(|character| character.is_alphabetic() || "'’-.".contains(character))
+            && !NOT_NAME.contains(&bare)
+    })
+}
+
+/// A member written with their councillor title, or a list entry read
+/// as a councillor's name.
+pub fn councillor(name: &str, title: &str) -> Person {
+    let (name, role) = match (name.find('('), name.rfind(')')) {
+        (Some(open), Some(close)) if open < close => (
+            name[..open].trim(),
+            Some(name[open + 1..close].trim().to_string()),
+        ),
+        _ => (name.trim(), None),
+    };
+    Person {
+        name: name.trim_end_matches(['.', ',']).trim().to_string(),
+        title: Some(title.to_string()),
+        role: role.filter(|role| !role.is_empty()),
+    }
+}
+
+/// One entry of an attendance list, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attendee {
+    Member(Person),
+    Other(Person),
+}
+
+/// Notes in brackets after a member's name that are not a role.
+fn is_annotation(role: &str) -> bool {
+    let role = role.to_lowercase();
+    [
+        "chair",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "vice-chair",
+        "vice-chairman",
+        "vice chair",
+        "vice chairman",
+        "in the chair",
+        "leader",
+        "deputy leader",
+        "substitute",
+        "borough",
+        "county",
+        "district",
+        "parish",
+        "ex officio",
+    ]
+    .iter()
+    .any(|note| role == *note || role.starts_with(&format!("{note} ")))
+}
+
+/// An attendance list ("Councillors Ali (Chair), Brennan and Pike"; "Dr
+/// Peter Lyle, Clinical Chair, Westleigh CCG"; "Sergeant Jo Whitfield;
+/// Carys Morgan, Early Help Manager") → its people, members apart.
+/// Entries with no councillor title and no role are members when
+/// `bare_are_members`, as under "Present:", and others elsewhere.
+pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
+    let mut out = Vec::new();
+    let mut councillors = false;
+    let parts: Vec<String> = if split_outside_brackets_on(text, ';').len() > 1 {
+        split_outside_brackets_on(text, ';')
+            .into_iter()
+            .flat_map(|part| {
+                let lower = part.to_lowercase();
+                if lower.starts_with("councillors ") || lower.starts_with("cllrs ") {
+                    split_outside_brackets(&part)
+                } else {
+                    vec![part]
+                }
+            })
+            .collect()
+    } else {
+        merge_roles(split_outside_brackets(text))
+    };
+    for part in parts {
+        let part = part.trim().trim_end_matches(['.', ';', ',']).trim();
+        let mut rest = part;
+        for plural in ["Councillors ", "COUNCILLORS ", "Cllrs ", "Cllrs. "] {
+            if let Some(after) = part.strip_prefix(plural) {
+                councillors = true;
+                rest = after;
+            }
+        }
+        let singular = ["County Councillor ", "Councillor ", "COUNCILLOR ", "Cllr. ", "Cllr "]
+            .iter()
+            .find_map(|title| Some((title.trim_end_matches([' ', '.']), rest.strip_prefix(title)?)));
+        if let Some((title, name)) = singular {
+            if is_name(strip_brackets(name), true) {
+                out.push(Attendee::Member(councillor(name, title)));
+            }
+            continue;
+        }
+        if councillors {
+            if is_name(strip_brackets(rest), true) {
+                out.push(Attendee::Member(councillor(rest, "Councillor")));
+            }
+            continue;
+        }
+        let Some(person) = parse_person(rest) else {
+            continue;
+        };
+        let (rank, bare) = split_person_title(strip_brackets(rest));
+        let bare = bare.split(", ").next().unwrap_or(bare);
+        if !is_name(bare, rank.is_some()) {
+            continue;
+        }
+        let person = with_rank(person, rest);
+        let has_role = person.role.as_deref().is_some_and(|role| !is_annotation(role));
+        if bare_are_members && !has_role && rank.is_none_or(|rank| ["Mrs", "Mr", "Ms", "Miss"].contains(&rank)) {
+            out.push(Attendee::Member(person));
+        } else {
+            out.push(Attendee::Other(person));
+        }
+    }
+    out
+}
+
+/// `Dr Peter Lyle` parsed keeps `Dr` as its title; a rank `parse_person`
+/// does not know (`Chief Constable`) is put there too.
+fn with_rank(mut person: Person, written: &str) -> Person {
+    if person.title.is_none() {
+        if let (Some(rank), rest) = split_person_title(written) {
+            person.title = Some(rank.to_string());
+            person.name = rest
+                .split([',', '('])
+                .next()
+                .unwrap_or(rest)
+                .trim()
+                .to_string();
+        }
+    }
+    person
+}
+
+fn strip_brackets(text: &str) -> &str {
+    text.split(['(', ',']).next().unwrap_or(text).trim()
+}
+
+/// Joins list fragments that are roles to the name before them:
+/// `["Graham Sutcliffe", "Democratic Services Officer"]` → one entry.
+fn merge_roles(parts: Vec<String>) -> Vec<String> {
+    let mut merged: Vec<String> = Vec::new();
+    for part in parts {
+        let trimmed = part.trim_end_matches(['.', ';']).trim();
+        let lower = trimmed.to_lowercase();
+        let councillor = lower.starts_with("councillor") || lower.starts_with("cllr");
+        let (rank, bare) = split_person_title(strip_brackets(trimmed));
+        let named = councillor || is_name(bare, rank.is_some() || merged.is_empty());
+        match merged.last_mut() {
+            Some(previous) if !named && !previous.contains('(') => {
+                previous.push_str(", ");
+                previous.push_str(trimmed);
+            }
+            _ => merged.push(trimmed.to_string()),
+        }
+    }
+    merged
+}
+
+fn split_outside_brackets_on(text: &str, separator: char) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for character in text.chars() {
+        match character {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && character == separator {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(character);
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|part| part.trim().to_string())
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// A "Contact:" line's people: names before the telephone number or
+/// e-mail address, two names joined by "/", a role after a comma, in
+/// brackets or after the number.
+pub fn contacts(text: &str) -> Vec<Person> {
+    let cut = text
+        .find(|character: char| character.is_ascii_digit() || character == '@')
+        .unwrap_or(text.len());
+    let mut head = &text[..cut];
+    for label in ["Email:", "E-mail:", "Tel:", "Telephone:", "Phone:", "email:", "tel:"] {
+        if let Some(at) = head.find(label) {
+            head = &head[..at];
+        }
+    }
+    // An e-mail address's local part reaches back into the name.
+    if text[cut..].starts_with('@') {
+        head = &head[..head.rfind(' ').unwrap_or(0)];
+    }
+    let tail: String = text[cut..]
+        .split_whitespace()
+        .filter(|word| {
+            word.chars().all(|character| character.is_alphabetic() || "-'’&".contains(character))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut people = Vec::new();
+    for part in head.split(" / ") {
+        let part = part.trim().trim_end_matches([',', ';', '-']).trim();
+        if let Some(mut person) = parse_person(part) {
+            let (rank, bare) = split_person_title(strip_brackets(part));
+            if !is_name(bare, rank.is_some()) {
+                continue;
+            }
+            if let Some(role) = &person.role {
+                person.role = Some(role.trim_end_matches(',').trim().to_string());
+            }
+            if person.role.is_none() && !tail.is_empty() && !tail.contains('@') {
+                person.role = Some(tail.clone());
+            }
+            people.push(person);
+        }
+    }
+    people
+}
+
+/// A mention of a person in running text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mention {
+    /// A named person with a role or a rank: an officer or a guest.
+    Person(Person),
+    /// A councillor: a member.
+    Councillor(Person),
+    /// A rank and surname ("Superintendent Benedetti"), to be matched to a
+    /// person named in full elsewhere in the record.
+    Brief { title: String, surname: String },
+}
+
+static CANDIDATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let ranks: Vec<String> = PERSON_TITLES
+        .iter()
+        .map(|title| regex::escape(title))
+        .collect();
+    regex::Regex::new(&format!(
+        r"(?:(?-u:\b)(?:{})\.?\s+)?(?:\p{{Lu}}[\p{{L}}'’-]*\.?\s+|(?:de|van|von|le|la|da)\s+){{0,3}}\p{{Lu}}[\p{{L}}'’-]+(?:\s+(?:OBE|MBE|CBE|KC|QC))?",
+        ranks.join("|")
+    ))
+    .unwrap()
+});
+
+static COUNCILLOR_MENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?-u:\b)(County Councillor|Councillor|Cllr\.?)\s+((?:(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+)?(?:\p{Lu}\.?\s+){0,2}\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)?)",
+    )
+    .unwrap()
+});
+
+static ROLE_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[\s(])(?:[Tt]he|[Oo]ur|[Ii]ts|[Hh]er|[Hh]is)\s+(\p{Lu}[^,.;()]{2,80}?)(?:,\s*|\s+\()$")
+        .unwrap()
+});
+
+static ROLE_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^,\s*(?:(?:a|an|the)\s+)?([^,;()]{2,90}?),\s*(?:and\s+\p{Lu}|presented|introduced|reported|said|explained|outlined|described|gave|confirmed|in attendance|that|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|on\s|who\s|about\s)")
+        .unwrap()
+});
+
+static VERB_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\s+(?:presented|introduced|reported|said|explained|outlined|described|gave|confirmed|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|was|had)\b")
+        .unwrap()
+});
+
+static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\s+(?:of|from)\s+(?:the\s+)?(\p{Lu}[\p{L}'’&\s-]{2,60}?)(?:[,.;]|\s+\p{Ll}|$)")
+        .unwrap()
+});
+
+/// The people running text names: councillors; people with a role beside
+/// their name ("Pat Example, Head of Safeguarding, presented", "The Head
+/// of Safeguarding (Pat Example) reported", "[Pat Example (role) in
+/// attendance]"); people with a rank ("PC Lee Example reported"). A role
+/// with no name ("the Licensing Manager reported") names nobody.
+pub fn mentions(text: &str) -> Vec<Mention> {
+    let mut found = Vec::new();
+    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+    for captures in COUNCILLOR_MENTION.captures_iter(text) {
+        let whole = captures.get(0).map_or(0..0, |whole| whole.range());
+        let name = captures[2].trim();
+        let title = captures[1].trim_end_matches('.');
+        if is_name(name, true) {
+            found.push((whole.start, Mention::Councillor(councillor(name, title))));
+        }
+        taken.push(whole);
+    }
+    for candidate in CANDIDATE.find_iter(text) {
+        let range = candidate.range();
+        if taken.iter().any(|taken| taken.start < range.end && range.start < taken.end) {
+            continue;
+        }
+        let written = candidate.as_str().trim();
+        let (rank, bare) = split_person_title(written);
+        let single = bare.split_whitespace().count() == 1;
+        if !is_name(bare, rank.is_some()) {
+            continue;
+        }
+        let before = &text[..range.start];
+        let after = &text[range.end..];
+        let role = if let Some(captures) = after
+            .strip_prefix(" (")
+            .and_then(|rest| rest.split_once(')'))
+            .map(|(inside, _)| inside)
+        {
+            Some(captures.trim().to_string())
+        } else if let Some(captures) = ROLE_BEFORE.captures(before).filter(|_| {
+            after.starts_with(',') || after.starts_with(')')
+        }) {
+            Some(captures[1].trim().to_string())
+        } else if let Some(captures) = ROLE_AFTER.captures(after) {
+            let role = captures[1].trim();
+            (rank.is_some() || role.chars().next().is_some_and(char::is_uppercase))
+                .then(|| role.to_string())
+        } else if let Some(captures) = OF_ORGANISATION.captures(after).filter(|_| rank.is_some()) {
+            Some(captures[1].trim().to_string())
+        } else {
+            None
+        };
+        let police = rank.is_some_and(|rank| !["Dr", "Mrs", "Mr", "Ms", "Miss", "Professor"].contains(&rank));
+        if single {
+            if police && VERB_AFTER.is_match(after) || police && role.is_none() {
+                found.push((
+                    range.start,
+                    Mention::Brief {
+                        title: rank.unwrap_or_default().to_string(),
+                        surname: bare.to_string(),
+                    },
+                ));
+            }
+            continue;
+        }
+        let role = role.filter(|role| {
+            !role.is_empty() && !role.chars().all(|character| character.is_uppercase() || !character.is_alphabetic())
+        });
+        if role.is_none() && !police {
+            continue;
+        }
+        found.push((
+            range.start,
+            Mention::Person(Person {
+                name: bare.to_string(),
+                title: rank.map(str::to_string),
+                role,
+            }),
+        ));
+    }
+    found.sort_by_key(|(start, _)| *start);
+    found.into_iter().map(|(_, mention)| mention).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,447 @@
+//! One line of a record → what it states about the meeting, if anything.
+//!
+//! Each recogniser matches one way councils print a fact: a ModernGov
+//! "Agenda and minutes" header (`<Committee> - <Weekday> <date> <time>`), a
+//! "Meeting:" line, a CMIS heading (`<d Mon yyyy HH:MM> - <Committee>`), the
+//! sentence printed minutes open with, the labels of decision pages and
+//! committee reports, a council's banner. The names returned (`rule`) are
+//! what `scrutiny extract` shows as the source of each field.
+//!
+//! Dates come only from these lines. A date written anywhere else (the
+//! previous meeting's, a deadline, a publication date) is never a meeting
+//! date, so lines such as "Publication date:" are recognised only to be
+//! set aside.
+
+use std::sync::LazyLock;
+
+use jiff::civil::Date;
+use regex::Regex;
+
+use super::date::find_date;
+
+macro_rules! pattern {
+    ($name:ident, $regex:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($regex).unwrap());
+    };
+}
+
+const WEEKDAY: &str = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day";
+const MONTH: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
+
+/// The nouns a committee's name ends with.
+pub const COMMITTEE_NOUNS: &str = r"(?:Committee|Sub-Committee|Subcommittee|Board|Panel|Forum|Commission|Cabinet|Executive|Group|Sub-Group|Partnership|Assembly|Council|Conference)";
+
+pattern!(
+    MEETING,
+    r"^Meeting:\s*(.+?)\s+[-–]\s+(.+?)(?:\s*\((?i:item)\s+([\w.()]+?)\.?\))?\s*$"
+);
+static CMIS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(\d{{1,2}}\s+{MONTH}\.?\s+\d{{4}})(?:\s+\d{{1,2}}[:.]\d{{2}})?\s+[-–]\s+(.+)$"
+    ))
+    .unwrap()
+});
+static DATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(.+?)\s+[-–]\s+((?:{WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?,?\s+{MONTH},?\s+\d{{4}}.*)$"
+    ))
+    .unwrap()
+});
+static DATE_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^(?:{WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}\.?$|^\d{{1,2}}/\d{{1,2}}/\d{{4}}$"
+    ))
+    .unwrap()
+});
+pattern!(
+    MINUTES_HELD,
+    r"(?i)^(?:the\s+)?(?:minutes|notes?)\s+of\s+(?:a\s+|an\s+|the\s+)?(?:(?:special\s+|extraordinary\s+|virtual\s+)?meeting\s+of\s+(?:the\s+)?)?(.+?)\s+held\b(.*)$"
+);
+pattern!(
+    REPORTED,
+    r"(?i)\b(?:were|was|be|been|are|is|had)\b"
+);
+pattern!(
+    MINUTES_OF,
+    r"(?i)^(?:the\s+)?(?:minutes|notes?)\s+of\s+(?:a\s+|the\s+)?(?:meeting\s+of\s+(?:the\s+)?)?(.+)$"
+);
+pattern!(
+    HELD,
+    r"(?i)^(?:held|meeting held|which was held)\s+(?:on|at|in)\b(.*)$"
+);
+pattern!(
+    MINUTES_DASH,
+    r"(?i)^(?:minutes|notes|note|agenda)\s*(?:of\s+(?:the\s+)?meeting)?\s*[-–:,]\s*(.*\d{4}.*)$"
+);
+pattern!(
+    DATE_LABEL,
+    r"(?i)^(?:date|date of meeting|meeting date|date of decision|date and time)\s*:\s*(.+)$"
+);
+pattern!(
+    DECIDED_AT,
+    r"(?i)^decided at meeting\s*:\s*(.+?)(?:\s+[-–]\s+(.+))?$"
+);
+pattern!(DECISION_MAKER, r"(?i)^decision maker\s*:\s*(.+)$");
+pattern!(
+    REPORT_TO,
+    r"(?i)^(?:report to|report for)\s*:\s*(.+)$"
+);
+pattern!(SUBJECT, r"(?i)^(?:subject|title|report title)\s*:\s*(.+)$");
+pattern!(
+    AGENDA_ITEM_NUMBER,
+    r"(?i)^agenda item\s*(?:no\.?|number)?\s*:?\s*(\w{1,6})$"
+);
+pattern!(ORGANISED_BY, r"(?i)^(?:organised|hosted|convened) by\s+(.+)$");
+pattern!(
+    COUNCIL_NAME,
+    r"^(?:The\s+)?((?:(?:\p{Lu}[\p{L}'’.-]*|of|upon|on|and|under|in|the)\s+){1,5}?(?:(?:County|District|Borough|City|Metropolitan\s+Borough|Metropolitan\s+District|Town|Parish|Unitary|Royal\s+Borough)\s+)?Council)(?:\s*$|\s+[-–|:]|\s+website\b|\s+-\s)"
+);
+pattern!(
+    COUNCIL_NAME_CAPS,
+    r"^(?:THE\s+)?((?:(?:\p{Lu}[\p{Lu}'’.-]*|OF|UPON|ON|AND)\s+){1,5}?(?:(?:COUNTY|DISTRICT|BOROUGH|CITY|METROPOLITAN\s+BOROUGH|TOWN|PARISH|ROYAL\s+BOROUGH)\s+)?COUNCIL)\b"
+);
+static COMMITTEE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^(?:the\s+)?((?:[\p{{L}}'’&,-]+\s+){{0,10}}{COMMITTEE_NOUNS})(?:\s*\([^)]*\))?$"
+    ))
+    .unwrap()
+});
+
+/// What one line states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    /// A meeting that starts a block of the record: "Meeting:" lines on
+    /// issue and agenda item pages, CMIS headings.
+    Meeting {
+        date: Option<Date>,
+        committee: String,
+        item: Option<String>,
+        rule: &'static str,
+    },
+    /// The record's one meeting: its committee, date or both.
+    Header {
+        committee: Option<String>,
+        date: Option<Date>,
+        rule: &'static str,
+    },
+    /// The committee a decision was taken by (a decision maker may be a
+    /// cabinet member), or the committee a report is to.
+    Committee { name: String, rule: &'static str },
+    /// The title of a page's one subject ("Subject:" on a report).
+    Subject(String),
+    /// The number a report carries on its committee's agenda.
+    ItemNumber(String),
+    /// The council that published the record.
+    Council { name: String, rule: &'static str },
+}
+
+fn date_in(text: &str) -> Option<Date> {
+    find_date(text).map(|(date, _)| date)
+}
+
+/// A committee's name as printed, without a trailing annotation in
+/// brackets ("(Stage Two)") or a trailing " Meeting".
+pub fn clean_committee(name: &str) -> String {
+    let mut name = name.trim().trim_end_matches([',', '.', ':']).trim();
+    if name.ends_with(')') {
+        if let Some(open) = name.rfind('(') {
+            if open > 0 {
+                name = name[..open].trim();
+            }
+        }
+    }
+    for suffix in [" Meeting", " meeting", " MEETING"] {
+        if let Some(rest) = name.strip_suffix(suffix) {
+            name = rest.trim();
+        }
+    }
+    name.to_string()
+}
+
+/// True when `name` reads as a committee's name: a few words ending in a
+/// committee noun ("Licensing Committee", "HEALTH AND WELLBEING BOARD").
+pub fn is_committee_name(name: &str) -> bool {
+    let words = name.split_whitespace().count();
+    (1..=12).contains(&words)
+        && !name.chars().any(|character| character.is_ascii_digit())
+        && COMMITTEE_LINE.is_match(name)
+        && council_in(name).is_none()
+        && name.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The council named at the start of a banner or heading line.
+pub fn council_in(line: &str) -> Option<String> {
+    let captures = COUNCIL_NAME
+        .captures(line)
+        .or_else(|| COUNCIL_NAME_CAPS.captures(line))?;
+    let name = captures[1].trim().to_string();
+    // "Full Council", "County Council" alone and the like name no council.
+    let first = name.split_whitespace().next().unwrap_or_default();
+    let generic = [
+        "Full", "County", "District", "Borough", "City", "Town", "Parish", "Children", "Youth",
+        "Council", "FULL", "COUNTY", "DISTRICT", "BOROUGH", "CITY", "COUNCIL",
+    ];
+    (!generic.contains(&first)).then_some(name)
+}
+
+/// What `line` states about the meeting, if it is one of the header forms.
+/// `header` is true before the record's first item, where more forms apply.
+pub fn fact(line: &str, header: bool) -> Option<Fact> {
+    if let Some(captures) = MEETING.captures(line) {
+        return Some(Fact::Meeting {
+            date: date_in(&captures[1]),
+            committee: clean_committee(&captures[2]),
+            item: captures
+                .get(3)
+                .map(|number| number.as_str().trim_end_matches('.').to_string()),
+            rule: "Meeting: line",
+        });
+    }
+    if let Some(captures) = CMIS.captures(line) {
+        let committee = clean_committee(&captures[2]);
+        if is_committee_name(&committee) {
+            return Some(Fact::Meeting {
+                date: date_in(&captures[1]),
+                committee,
+                item: None,
+                rule: "CMIS meeting heading",
+            });
+        }
+    }
+    if !header {
+        return None;
+    }
+    if let Some(captures) = DECIDED_AT.captures(line) {
+        return Some(Fact::Header {
+            committee: captures.get(2).map(|name| clean_committee(name.as_str())),
+            date: date_in(&captures[1]),
+            rule: "Decided at meeting:",
+        });
+    }
+    if let Some(captures) = DECISION_MAKER.captures(line) {
+        return Some(Fact::Committee {
+            name: clean_committee(&captures[1]),
+            rule: "Decision Maker:",
+        });
+    }
+    if let Some(captures) = DATE_LABEL.captures(line) {
+        return date_in(&captures[1]).map(|date| Fact::Header {
+            committee: None,
+            date: Some(date),
+            rule: "date label",
+        });
+    }
+    if let Some(captures) = REPORT_TO.captures(line) {
+        let name = clean_committee(&captures[1]);
+        if is_committee_name(&name) || name.split_whitespace().count() <= 8 {
+            return Some(Fact::Committee {
+                name,
+                rule: "Report to:",
+            });
+        }
+    }
+    if let Some(captures) = SUBJECT.captures(line) {
+        return Some(Fact::Subject(captures[1].trim().to_string()));
+    }
+    if let Some(captures) = AGENDA_ITEM_NUMBER.captures(line) {
+        return Some(Fact::ItemNumber(captures[1].to_string()));
+    }
+    if let Some(captures) = MINUTES_HELD
+        .captures(line)
+        .filter(|captures| !REPORTED.is_match(&captures[2]))
+    {
+        let named = clean_committee(&captures[1]);
+        let committee = (!named.eq_ignore_ascii_case("meeting")).then_some(named);
+        return Some(Fact::Header {
+            committee,
+            date: date_in(&captures[2]),
+            rule: "minutes … held on",
+        });
+    }
+    if let Some(captures) = HELD.captures(line) {
+        if let Some(date) = date_in(&captures[1]) {
+            return Some(Fact::Header {
+                committee: None,
+                date: Some(date),
+                rule: "held on",
+            });
+        }
+    }
+    if let Some(captures) = MINUTES_DASH.captures(line) {
+        if let Some(date) = date_in(&captures[1]) {
+            return Some(Fact::Header {
+                committee: None,
+                date: Some(date),
+                rule: "minutes – date",
+            });
+        }
+    }
+    if DATE_ONLY.is_match(line) {
+        return date_in(line).map(|date| Fact::Header {
+            committee: None,
+            date: Some(date),
+            rule: "date line",
+        });
+    }
+    if let Some(captures) = DATED_HEADER.captures(line) {
+        let committee = clean_committee(&captures[1]);
+        if let Some(date) = date_in(&captures[2]) {
+            let (council, committee) = split_council(&committee);
+            if council.is_some() || committee.split_whitespace().count() <= 12 {
+                return Some(Fact::Header {
+                    committee: Some(committee),
+                    date: Some(date),
+                    rule: "committee – date header",
+                });
+            }
+        }
+    }
+    if let Some(captures) = MINUTES_OF.captures(line) {
+        let name = clean_committee(&captures[1]);
+        if is_committee_name(&name) {
+            return Some(Fact::Header {
+                committee: Some(name),
+                date: None,
+                rule: "minutes of",
+            });
+        }
+    }
+    if let Some(captures) = ORGANISED_BY.captures(line) {
+        if let Some(name) = council_in(captures[1].trim()) {
+            return Some(Fact::Council {
+                name,
+                rule: "organised by",
+            });
+        }
+    }
+    if let Some(name) = council_in(line) {
+        let (_, rest) = split_council(line);
+        if rest != line && is_committee_name(&rest) {
+            return Some(Fact::Header {
+                committee: Some(rest),
+                date: None,
+                rule: "council – committee heading",
+            });
+        }
+        return Some(Fact::Council {
+            name,
+            rule: "council banner",
+        });
+    }
+    let name = clean_committee(line.rsplit(" - ").next().unwrap_or(line));
+    if is_committee_name(&name) {
+        return Some(Fact::Committee {
+            name,
+            rule: "committee heading",
+        });
+    }
+    None
+}
+
+/// "PELLINGHAM BOROUGH COUNCIL - PARISH LIAISON FORUM" → the council and
+/// the rest; a line without a council at its start comes back whole.
+pub fn split_council(line: &str) -> (Option<String>, String) {
+    if let Some(council) = council_in(line) {
+        let start = line.find(&council).unwrap_or(0) + council.len();
+        let rest = line[start..]
+            .trim_start_matches([' ', '-', '–', '|', ':'])
+            .trim()
+            .to_string();
+        if !rest.is_empty() {
+            return (Some(council), rest);
+        }
+    }
+    (None, line.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(line: &str) -> Option<(Option<String>, Option<String>)> {
+        match fact(line, true)? {
+            Fact::Header {
+                committee, date, ..
+            } => Some((committee, date.map(|date| date.to_string()))),
+            Fact::Meeting {
+                committee, date, ..
+            } => Some((Some(committee), date.map(|date| date.to_string()))),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn agenda_and_minutes_headers_in_their_forms() {
+        for (line, committee, date) in [
+            (
+                "Children's Services Scrutiny Panel - Tuesday, 4th March, 2014 6.00 pm",
+                "Children's Services Scrutiny Panel",
+                "2014-03-04",
+            ),
+            ("Cabinet - Wednesday 23 November 2016", "Cabinet", "2016-11-23"),
+            (
+                "Communities Scrutiny Board – Monday 27 June 2022",
+                "Communities Scrutiny Board",
+                "2022-06-27",
+            ),
+            (
+                "13 Jan 2020 10:00 - Licensing Committee",
+                "Licensing Committee",
+                "2020-01-13",
+            ),
+        ] {
+            assert_eq!(
+                header(line),
+                Some((Some(committee.to_string()), Some(date.to_string()))),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn printed_minutes_sentences() {
+        assert_eq!(
+            header("MINUTES of a meeting of the SAFER COMMUNITIES SCRUTINY COMMITTEE held at County Hall, Wexcombe on Monday 6 March 2017 at 10.00 am"),
+            Some((Some("SAFER COMMUNITIES SCRUTINY COMMITTEE".into()), Some("2017-03-06".into())))
+        );
+        assert_eq!(
+            header("Minutes of the meeting held on Wednesday, 21 October 2015 at 2.00 pm"),
+            Some((None, Some("2015-10-21".into())))
+        );
+        assert_eq!(
+            header("Minutes of the School Transport Appeals Panel (Stage Two)"),
+            Some((Some("School Transport Appeals Panel".into()), None))
+        );
+    }
+
+    #[test]
+    fn trap_dates_are_not_meeting_dates() {
+        for line in [
+            "Publication date: 20/03/2019",
+            "Effective from: 12/10/2019",
+            "Report date: 14 November 2016",
+            "The minutes of the meeting held on 8 May 2018 were agreed.",
+            "RESOLVED - That the consultation close on 31 December 2015.",
+        ] {
+            assert_eq!(header(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn banners_name_councils_and_generic_councils_do_not() {
+        assert_eq!(
+            council_in("Kingsbridge Borough Council website").as_deref(),
+            Some("Kingsbridge Borough Council")
+        );
+        assert_eq!(
+            council_in("LOWTHER VALE DISTRICT COUNCIL").as_deref(),
+            Some("LOWTHER VALE DISTRICT COUNCIL")
+        );
+        assert_eq!(
+            council_in("Ravensby Council - Minutes").as_deref(),
+            Some("Ravensby Council")
+        );
+        assert_eq!(council_in("Full Council"), None);
+        assert_eq!(council_in("The Council agreed the budget."), None);
+    }
+}

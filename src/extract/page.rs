@@ -1,0 +1,1057 @@
+//! The line-by-line reading of a record: which page kind it is, its header
+//! (council, committee, date, attendance), its items and who is named in
+//! each.
+//!
+//! A record is read as units: a line of the source, joined to the next
+//! when it plainly runs on (it ends with a comma or with "held on").
+//! Each unit is tried against the rules in order: page furniture first
+//! (set aside), then the page-kind line, the lines that state the meeting
+//! (`header`), attendance lists, the lines that start an item, and last
+//! the running text, which belongs to the current item and is searched
+//! for the people it names. Whatever a rule takes is noted with its line
+//! and the rule's name, which `scrutiny extract` shows.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::header::{self, Fact};
+use super::people::{self, Attendee, Mention, Person};
+use super::{Item, Meeting, Record, RecordKind, Source};
+use crate::read::{Block, Line, Text};
+
+macro_rules! pattern {
+    ($name:ident, $regex:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($regex).unwrap());
+    };
+}
+
+pattern!(
+    NUMBER_ONLY,
+    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
+);
+pattern!(
+    NUMBERED,
+    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S.*)$"
+);
+pattern!(
+    DOCUMENT_CHROME,
+    r"(?i)\s*(?:pdf icon\s*)?(?:\(?PDF,?\s+[\d.]+\s*[KMG]B\)?|pdf icon)\s*$"
+);
+pattern!(
+    LINK_CHROME,
+    r"(?i)^(?:agenda|minutes|draft minutes|printed minutes|agenda frontsheet|agenda reports pack|public reports pack|supplementary)(?:\s*[-–]\s*[^(]*)?\s*\((?:PDF|DOC|DOCX|HTML)[^)]*\)(?:\s*\|.*)?$"
+);
+pattern!(
+    PAGE_FOOTER,
+    r"(?i)^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)$|(?i)\bpage\s+\d+(?:\s+of\s+\d+)?$"
+);
+pattern!(
+    LIST_LABEL,
+    r"(?i)^(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*(?:[-:–]\s*(.*))?$"
+);
+pattern!(
+    STANDARD,
+    r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes\s*[-–(:]|(?:confirmation of\s+)?(?:the\s+)?minutes of (?:the\s+)?(?:previous|last|meeting)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
+);
+pattern!(BRACKET_ATTENDANCE, r"(?i)^\*?\[(.+?)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$");
+
+/// Page furniture: lines that belong to the site or the document, never to
+/// the record. Compared in lower case, trailing colons dropped.
+const CHROME: &[&str] = &[
+    "browse",
+    "items",
+    "no. item",
+    "no item",
+    "item",
+    "minutes",
+    "decision",
+    "additional documents",
+    "supporting documents",
+    "documents",
+    "meeting details",
+    "agenda items",
+    "agenda",
+    "attendance details",
+    "item number item/resolution",
+    "item number\titem/resolution",
+    "part one",
+    "part two",
+    "part 1",
+    "part 2",
+    "part i",
+    "part ii",
+    "---",
+    "***",
+    "purpose",
+    "reasons for the decision",
+    "reason for the decision",
+    "alternative options considered",
+    "interests and exemptions",
+    "chairman",
+    "chair",
+    "skip to content",
+    "print this page",
+    "meeting cancelled.",
+];
+
+/// Labels whose value is never part of the record's content, however it
+/// reads: dates that are not the meeting's, statuses, links.
+const CHROME_LABELS: &[&str] = &[
+    "publication date",
+    "effective from",
+    "report date",
+    "date of publication",
+    "decision status",
+    "is key decision?",
+    "is subject to call in?",
+    "key decision",
+    "wards affected",
+    "venue",
+    "tel",
+    "telephone",
+    "email",
+    "e-mail",
+    "report of",
+    "report author",
+    "portfolio",
+    "call-in deadline",
+    "call in deadline",
+    "decision type",
+    "forward plan reference",
+    "exempt",
+    "classification",
+    "view the decision for item",
+];
+
+/// The page kind a line names, for the kinds ModernGov prints as the
+/// page's first heading.
+fn page_kind(line: &str) -> Option<PageKind> {
+    let lower = line.to_lowercase();
+    let tail = lower.rsplit(" - ").next().unwrap_or(&lower).trim();
+    match tail {
+        "agenda and minutes" | "agenda and decisions" | "agenda" if lower == tail || lower.contains(" - ") => Some(PageKind::AgendaAndMinutes),
+        "agenda item" => Some(PageKind::AgendaItem),
+        "issue - meetings" | "meetings" if lower.starts_with("issue") => Some(PageKind::Issue),
+        "issue history" | "issue details" => Some(PageKind::Issue),
+        "decision details" | "decision" if lower.starts_with("decision details") => Some(PageKind::Decision),
+        _ => None,
+    }
+}
+
+/// How the record is laid out, which decides how items begin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum PageKind {
+    #[default]
+    Unknown,
+    AgendaAndMinutes,
+    AgendaItem,
+    Issue,
+    Decision,
+    Report,
+    Comments,
+}
+
+/// One unit: a source line, or lines that run on, with where they came
+/// from.
+struct Unit {
+    text: String,
+    lines: Vec<Line>,
+    heading: bool,
+    /// True when a blank line (a block boundary) comes before it.
+    fresh: bool,
+}
+
+impl Unit {
+    fn line(&self) -> u32 {
+        self.lines.first().map_or(0, |line| line.number)
+    }
+}
+
+/// Words a line can end with only when the sentence runs on.
+const RUNS_ON: &[&str] = &[
+    " held at", " held on", " held in", " held", " of the", " on", " at", " of", " and",
+    " the", " for", " in", " to",
+];
+
+fn units(text: &Text) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut fresh = true;
+    let mut joining = false;
+    for line in &text.lines {
+        if line.text.is_empty() {
+            fresh = true;
+            joining = false;
+            continue;
+        }
+        let starts_structure = NUMBER_ONLY.is_match(&line.text)
+            || LIST_LABEL.is_match(&line.text)
+            || header::fact(&line.text, false).is_some();
+        if joining && !starts_structure {
+            let unit = units.last_mut().unwrap();
+            unit.text.push(' ');
+            unit.text.push_str(&line.text);
+            unit.lines.push(line.clone());
+            unit.heading &= line.heading;
+        } else {
+            units.push(Unit {
+                text: line.text.clone(),
+                lines: vec![line.clone()],
+                heading: line.heading,
+                fresh,
+            });
+        }
+        fresh = false;
+        let lower = line.text.to_lowercase();
+        joining = (lower.ends_with(',') && lower.len() < 200 && !lower.contains(". "))
+            || RUNS_ON.iter().any(|word| lower.ends_with(word)) && lower.len() < 200;
+    }
+    units
+}
+
+/// Which list the lines after a label alone belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    None,
+    /// "Present:", "Attendance": councillors, and others with roles.
+    Present,
+    /// AKS "Attendance Details": councillors, then officers' initials.
+    AttendanceDetails,
+    Officers,
+    Apologies,
+    Declarations,
+}
+
+struct Parser {
+    record: Record,
+    kind: PageKind,
+    items: Vec<Item>,
+    header_done: bool,
+    /// The subject line of a single-subject page, once seen.
+    subject: Option<(String, u32)>,
+    expect_subject: bool,
+    /// An item number on a line of its own waits for its title.
+    expect_title: bool,
+    aks_table: bool,
+    list: List,
+    pending_number: Option<String>,
+    markdown: bool,
+    numbered_items: bool,
+    /// People named in the record so far, for matching later mentions.
+    known: Vec<Person>,
+    previous_block_line: Option<u32>,
+}
+
+/// Reads `text` into `record`'s fields (everything except the council
+/// from a folder or sidecar, which the caller knows).
+pub fn read(text: &Text) -> Record {
+    let units = units(text);
+    let mut parser = Parser {
+        record: Record::default(),
+        kind: PageKind::Unknown,
+        items: Vec::new(),
+        header_done: false,
+        subject: None,
+        expect_subject: false,
+        expect_title: false,
+        aks_table: false,
+        list: List::None,
+        pending_number: None,
+        markdown: text.lines.iter().any(|line| line.heading),
+        numbered_items: false,
+        known: Vec::new(),
+        previous_block_line: None,
+    };
+    for index in 0..units.len() {
+        let next = units.get(index + 1);
+        parser.unit(&units[index], next);
+    }
+    parser.finish()
+}
+
+impl Parser {
+    fn note(&mut self, field: &'static str, value: &str, line: u32, rule: &'static str) {
+        self.record.sources.push(Source {
+            field,
+            value: value.to_string(),
+            line,
+            rule,
+        });
+    }
+
+    fn single_subject(&self) -> bool {
+        matches!(
+            self.kind,
+            PageKind::AgendaItem | PageKind::Decision | PageKind::Report | PageKind::Comments
+        )
+    }
+
+    fn unit(&mut self, unit: &Unit, next: Option<&Unit>) {
+        let text = unit.text.trim();
+        let line = unit.line();
+        let lower = text.to_lowercase();
+        let bare = lower.trim_end_matches(':').trim();
+
+        if self.expect_subject {
+            self.expect_subject = false;
+            if text.len() < 300 && header::fact(text, false).is_none() && !CHROME.contains(&bare) {
+                let title = clean_title(text);
+                self.note("items", &title, line, "page subject");
+                self.subject = Some((title, line));
+                if self.kind == PageKind::Decision || self.kind == PageKind::AgendaItem {
+                    self.start_item(None, self.subject.clone(), None);
+                }
+                return;
+            }
+        }
+        if self.expect_title {
+            self.expect_title = false;
+            if is_title(text) {
+                let title = clean_title(text);
+                let item = self.items.last_mut().unwrap();
+                item.title = Some(title.clone());
+                item.line = line;
+                item.standard = STANDARD.is_match(&title);
+                self.note("items", &title, line, "item number, then title");
+                return;
+            }
+        }
+
+        // Page furniture.
+        if CHROME.contains(&bare)
+            || PAGE_FOOTER.is_match(text)
+            || LINK_CHROME.is_match(text)
+            || lower.starts_with("home >")
+            || lower.contains(" > ") && lower.starts_with("home")
+            || lower.starts_with("view the decision for item")
+            || CHROME_LABELS
+                .iter()
+                .any(|label| bare == *label || lower.starts_with(&format!("{label}:")))
+        {
+            if bare.starts_with("item number") {
+                self.aks_table = true;
+                self.header_done = true;
+            }
+            if bare == "attendance details" {
+                self.list = List::AttendanceDetails;
+            }
+            if bare == "documents" || bare == "agenda items" || bare == "minutes" {
+                self.list = List::None;
+            }
+            return;
+        }
+        if text.contains('\t') && lower.starts_with("item number") {
+            self.aks_table = true;
+            self.header_done = true;
+            return;
+        }
+        if self.items.is_empty() && !self.header_done {
+            if let Some(kind) = page_kind(text) {
+                self.kind = kind;
+                self.expect_subject = kind != PageKind::AgendaAndMinutes;
+                self.note("kind", text, line, "page heading");
+                return;
+            }
+            if let Some(captures) = COMMENTS.captures(text) {
+                self.kind = PageKind::Comments;
+                let committee = captures[1].trim().to_string();
+                self.set_committee(&committee, line, "Comments from …:");
+                let title = clean_title(text);
+                self.subject = Some((title.clone(), line));
+                self.start_item(None, Some((title, line)), None);
+                return;
+            }
+        }
+
+        // A bracketed attendance note belongs to the item it sits in.
+        if let Some(captures) = BRACKET_ATTENDANCE.captures(text) {
+            let people = people::parse_people_list(&captures[1]);
+            self.ensure_item(line);
+            for person in people {
+                self.add_officer(person, line, "[… in attendance for this item]");
+            }
+            return;
+        }
+
+        // Lines that state the meeting.
+        let header_zone = !self.header_done || self.single_subject();
+        if let Some(fact) = header::fact(text, header_zone) {
+            if self.take_fact(fact, unit) {
+                return;
+            }
+        }
+
+        // Attendance lists.
+        if let Some(captures) = LIST_LABEL.captures(text) {
+            let label = captures[1].to_lowercase();
+            let value = captures.get(2).map_or("", |value| value.as_str()).trim();
+            if self.take_list(&label, value, line) {
+                return;
+            }
+        }
+        if self.list != List::None && !self.header_done {
+            if self.list_line(text, line) {
+                return;
+            }
+        }
+
+        // Lines that start items.
+        if self.item_start(unit, next) {
+            return;
+        }
+
+        self.body(unit);
+    }
+
+    fn take_fact(&mut self, fact: Fact, unit: &Unit) -> bool {
+        let line = unit.line();
+        match fact {
+            Fact::Meeting {
+                date,
+                committee,
+                item: number,
+                rule,
+            } => {
+                self.list = List::None;
+                self.header_done = true;
+                self.record.meetings.push(Meeting {
+                    date,
+                    committee: Some(committee.clone()),
+                    line,
+                });
+                self.note("meeting", &committee, line, rule);
+                let meeting = self.record.meetings.len() - 1;
+                match self.kind {
+                    PageKind::AgendaItem if !self.items.is_empty() => {
+                        let item = self.items.last_mut().unwrap();
+                        item.meeting = Some(meeting);
+                        if item.number.is_none() {
+                            item.number = number;
+                        }
+                    }
+                    PageKind::Issue | PageKind::AgendaItem => {
+                        let subject = self.subject.clone();
+                        self.start_item(number, subject, Some(meeting));
+                    }
+                    _ => {
+                        if self.kind == PageKind::Unknown {
+                            self.kind = PageKind::AgendaAndMinutes;
+                        }
+                        self.start_item(None, None, Some(meeting));
+                        self.items.last_mut().unwrap().line = line;
+                    }
+                }
+                true
+            }
+            Fact::Header {
+                committee,
+                date,
+                rule,
+            } => {
+                if !self.items.is_empty() && !self.single_subject() {
+                    return false;
+                }
+                let mut took = false;
+                if let Some(committee) = committee {
+                    let (council, committee) = header::split_council(&committee);
+                    if let Some(council) = council {
+                        self.set_council(&council, line, rule);
+                    }
+                    took |= self.set_committee(&committee, line, rule);
+                }
+                if let Some(date) = date {
+                    if self.record.date.is_none() {
+                        self.record.date = Some(date);
+                        self.note("date", &date.to_string(), line, rule);
+                        took = true;
+                    }
+                }
+                took || rule == "minutes … held on"
+            }
+            Fact::Committee { name, rule } => {
+                if !self.items.is_empty() && !self.single_subject() {
+                    return false;
+                }
+                if rule == "committee heading" && self.record.committee.is_some() {
+                    // An AKS title repeated, or a heading after the header.
+                    return self
+                        .record
+                        .committee
+                        .as_deref()
+                        .is_some_and(|known| known.eq_ignore_ascii_case(&name));
+                }
+                if rule == "Report to:" {
+                    self.kind = PageKind::Report;
+                }
+                self.set_committee(&name, line, rule)
+            }
+            Fact::Subject(title) => {
+                let title = clean_title(&title);
+                self.kind = PageKind::Report;
+                self.note("items", &title, line, "Subject:");
+                self.subject = Some((title.clone(), line));
+                let number = self.pending_number.take();
+                if self.items.is_empty() {
+                    self.start_item(number, Some((title, line)), None);
+                }
+                true
+            }
+            Fact::ItemNumber(number) => {
+                self.pending_number = Some(number);
+                true
+            }
+            Fact::Council { name, rule } => {
+                self.set_council(&name, line, rule);
+                true
+            }
+        }
+    }
+
+    fn set_committee(&mut self, name: &str, line: u32, rule: &'static str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        if self.record.committee.is_none() {
+            self.record.committee = Some(name.to_string());
+            self.note("committee", name, line, rule);
+        }
+        true
+    }
+
+    fn set_council(&mut self, name: &str, line: u32, rule: &'static str) {
+        if self.record.council.is_none() {
+            self.record.council = Some(name.to_string());
+            self.note("council", name, line, rule);
+        }
+    }
+
+    /// A list label: "Present: …", "Officers:", "Apologies:", "Contact: …".
+    fn take_list(&mut self, label: &str, value: &str, line: u32) -> bool {
+        let list = match label {
+            "present" | "members present" | "councillors present" | "councillors" | "panel"
+            | "panel members" | "attending" | "attendance" | "members" => List::Present,
+            "attendees" => List::Present,
+            "in attendance" | "also in attendance" | "also present" | "also attending"
+            | "officers in attendance" | "officers present" | "officers" | "officer"
+            | "lead officer" => List::Officers,
+            "apologies" | "apologies for absence" | "apologies received" => List::Apologies,
+            "declarations of interest" => List::Declarations,
+            _ => {
+                for person in people::contacts(value) {
+                    self.note("officers", &person.display(), line, "Contact:");
+                    self.known.push(person.clone());
+                    self.record.clerks.push(person);
+                }
+                return !value.is_empty() || !self.header_done;
+            }
+        };
+        // Inside an item, only officer lines are lists; "Apologies" there
+        // may be a title.
+        if self.header_done && !self.single_subject() && list != List::Officers {
+            if value.is_empty() {
+                return false;
+            }
+            if list != List::Apologies {
+                return false;
+            }
+        }
+        let bare_are_members = matches!(list, List::Present) && label != "attendees";
+        if value.is_empty() {
+            self.list = list;
+            return true;
+        }
+        self.list = List::None;
+        if list == List::Officers && (label == "lead officer" || label == "officer") {
+            if let Some(person) = people::parse_person(value) {
+                let (rank, bare) = people::split_person_title(
+                    value.split([',', '(']).next().unwrap_or(value).trim(),
+                );
+                if people::is_name(bare, rank.is_some()) {
+                    let person = Person {
+                        role: person.role.or_else(|| Some(title_case(label))),
+                        ..person
+                    };
+                    if self.header_done || self.single_subject() {
+                        self.ensure_item(line);
+                        self.add_officer(person, line, "Officer:");
+                    } else {
+                        self.attend(person, line, "Officers:");
+                    }
+                }
+            }
+            return true;
+        }
+        self.list_entries(list, value, line, bare_are_members);
+        true
+    }
+
+    fn list_entries(&mut self, list: List, value: &str, line: u32, bare_are_members: bool) {
+        for attendee in people::attendance(value, bare_are_members) {
+            match (list, attendee) {
+                (List::Apologies, Attendee::Member(person) | Attendee::Other(person)) => {
+                    self.record.apologies.push(person);
+                }
+                (List::Declarations, Attendee::Member(person)) => {
+                    self.add_member(person, line, "Declarations of interest:");
+                }
+                (List::Declarations, Attendee::Other(_)) => {}
+                (List::Officers, Attendee::Member(person)) if person.title.is_none() => {
+                    self.attend(person, line, "Officers:");
+                }
+                (_, Attendee::Member(person)) => self.add_member(person, line, "Present:"),
+                (_, Attendee::Other(person)) => self.attend(person, line, "attendance list"),
+            }
+        }
+    }
+
+    /// A line after a label alone: one more line of that list, when it
+    /// reads as one.
+    fn list_line(&mut self, text: &str, line: u32) -> bool {
+        if text.len() > 400 || text.ends_with('.') && text.split_whitespace().count() > 12 {
+            self.list = List::None;
+            return false;
+        }
+        let list = self.list;
+        let lower = text.to_lowercase();
+        let councillors = lower.starts_with("councillor") || lower.starts_with("cllr");
+        let attendees = people::attendance(text, list != List::AttendanceDetails || councillors);
+        if attendees.is_empty() {
+            if matches!(lower.as_str(), "none" | "none." | "nil" | "none declared." | "none declared") {
+                return true;
+            }
+            self.list = List::None;
+            return false;
+        }
+        let effective = if list == List::AttendanceDetails {
+            List::Present
+        } else {
+            list
+        };
+        self.list_entries(effective, text, line, list != List::AttendanceDetails || councillors);
+        true
+    }
+
+    fn add_member(&mut self, person: Person, line: u32, rule: &'static str) {
+        if self.record.members.iter().any(|known| same_person(known, &person))
+            || self.record.apologies.iter().any(|known| same_person(known, &person))
+        {
+            return;
+        }
+        self.note("members", &person.display(), line, rule);
+        self.record.members.push(person);
+    }
+
+    /// Someone at the meeting who is not a member.
+    fn attend(&mut self, person: Person, line: u32, rule: &'static str) {
+        if self
+            .record
+            .also_attending
+            .iter()
+            .any(|known| same_person(known, &person))
+        {
+            return;
+        }
+        self.note("officers", &person.display(), line, rule);
+        self.known.push(person.clone());
+        self.record.also_attending.push(person);
+    }
+
+    fn add_officer(&mut self, person: Person, line: u32, rule: &'static str) {
+        let person = self
+            .known
+            .iter()
+            .find(|known| same_person(known, &person) && fuller(known, &person))
+            .cloned()
+            .unwrap_or(person);
+        let item = self.items.last_mut().unwrap();
+        if item.officers.iter().any(|known| same_person(known, &person)) {
+            return;
+        }
+        self.record.sources.push(Source {
+            field: "officers",
+            value: person.display(),
+            line,
+            rule,
+        });
+        if !self.known.iter().any(|known| same_person(known, &person)) {
+            self.known.push(person.clone());
+        }
+        self.items.last_mut().unwrap().officers.push(person);
+    }
+
+    fn start_item(
+        &mut self,
+        number: Option<String>,
+        title: Option<(String, u32)>,
+        meeting: Option<usize>,
+    ) {
+        self.header_done = true;
+        self.list = List::None;
+        let meeting = meeting.or_else(|| self.items.last().and_then(|item| item.meeting));
+        let (title, line) = match title {
+            Some((title, line)) => (Some(title), line),
+            None => (None, 0),
+        };
+        self.items.push(Item {
+            number,
+            standard: title.as_deref().is_some_and(|title| STANDARD.is_match(title)),
+            title,
+            line,
+            meeting,
+            ..Item::default()
+        });
+        self.previous_block_line = None;
+    }
+
+    fn ensure_item(&mut self, _line: u32) {
+        if self.items.is_empty() {
+            let subject = self.subject.clone();
+            let number = self.pending_number.take();
+            self.start_item(number, subject, None);
+        }
+    }
+
+    fn item_start(&mut self, unit: &Unit, next: Option<&Unit>) -> bool {
+        let text = unit.text.trim();
+        let line = unit.line();
+        if matches!(self.kind, PageKind::Report | PageKind::Decision | PageKind::Comments) {
+            return false;
+        }
+        if let Some(captures) = NUMBER_ONLY.captures(text) {
+            if self.single_subject() {
+                return false;
+            }
+            self.numbered_items = true;
+            self.start_item(Some(number_of(&captures[1])), None, None);
+            self.items.last_mut().unwrap().line = line;
+            self.note("items", text, line, "item number");
+            self.expect_title = !self.aks_table;
+            return true;
+        }
+        if let Some(captures) = NUMBERED.captures(text) {
+            let number = number_of(&captures[1]);
+            let Some(title) = heading_title(&captures[2], unit, self.markdown) else {
+                return false;
+            };
+            if matches!(self.kind, PageKind::Issue | PageKind::AgendaItem) {
+                // The item's own line on an issue or agenda item page
+                // repeats its title under its number.
+                if let Some(item) = self.items.last_mut() {
+                    if item.number.is_none() || item.number.as_deref() == Some(number.as_str()) {
+                        item.number = Some(number);
+                        item.title = Some(title.clone());
+                        item.line = line;
+                        item.standard = STANDARD.is_match(&title);
+                        self.note("items", &title, line, "numbered item line");
+                        return true;
+                    }
+                }
+                return false;
+            }
+            // A CMIS page lists its items, then prints each again with its
+            // minutes: the second is the same item.
+            if let Some(index) = self.items.iter().position(|item| {
+                item.number.as_deref() == Some(number.as_str())
+                    && item.title.as_deref().map(normal) == Some(normal(&title))
+            }) {
+                let item = self.items.remove(index);
+                self.items.push(item);
+                self.previous_block_line = None;
+                return true;
+            }
+            self.numbered_items = true;
+            self.start_item(Some(number), Some((title.clone(), line)), None);
+            self.note("items", &title, line, "numbered heading");
+            return true;
+        }
+        // Markdown headings without numbers after the header are items.
+        if self.markdown
+            && unit.heading
+            && self.header_done
+            && is_title(text)
+            && !self.numbered_items
+        {
+            let title = clean_title(text);
+            self.start_item(None, Some((title.clone(), line)), None);
+            self.note("items", &title, line, "heading");
+            return true;
+        }
+        // A short line with no number, then running text: an unnumbered
+        // item in notes with no numbering at all.
+        if self.kind == PageKind::Unknown
+            && !self.numbered_items
+            && self.record.committee.is_some()
+            && is_title(text)
+            && text.split_whitespace().count() <= 10
+            && next.is_some_and(|next| {
+                next.text.len() > 60 && next.text.ends_with('.') && NUMBERED.captures(&next.text).is_none()
+            })
+            && (self.header_done || !self.record.members.is_empty() || self.record.date.is_some())
+        {
+            let title = clean_title(text);
+            self.start_item(None, Some((title.clone(), line)), None);
+            self.note("items", &title, line, "unnumbered heading");
+            return true;
+        }
+        false
+    }
+
+    fn body(&mut self, unit: &Unit) {
+        let line = unit.line();
+        let text = unit.text.trim();
+        self.list = List::None;
+        self.ensure_item(line);
+        let apologies_item = self.items.last().is_some_and(|item| {
+            item.title
+                .as_deref()
+                .is_some_and(|title| title.to_lowercase().contains("apolog"))
+        });
+        for sentence in sentences(text) {
+            let apologies = apologies_item || sentence.to_lowercase().contains("apolog");
+            for mention in people::mentions(sentence) {
+                match mention {
+                    Mention::Councillor(person) => {
+                        if apologies {
+                            if !self.record.members.iter().any(|known| same_person(known, &person)) {
+                                self.record.apologies.push(person);
+                            }
+                        } else {
+                            self.add_member(person, line, "councillor named in the minutes");
+                        }
+                    }
+                    Mention::Person(person) => {
+                        self.add_officer(person, line, "person named with a role or rank");
+                    }
+                    Mention::Brief { title, surname } => {
+                        if let Some(known) = self
+                            .known
+                            .iter()
+                            .find(|known| surname_of(known) == surname)
+                            .cloned()
+                        {
+                            let _ = title;
+                            self.add_officer(known, line, "rank and surname");
+                        }
+                    }
+                }
+            }
+            // People named earlier (in the attendance list) and named
+            // again here in full.
+            let named: Vec<Person> = self
+                .known
+                .iter()
+                .filter(|known| known.name.split_whitespace().count() >= 2 && contains_name(sentence, &known.name))
+                .cloned()
+                .collect();
+            for person in named {
+                self.add_officer(person, line, "attendee named in the item");
+            }
+        }
+        // The running text itself: one block per source block.
+        let item = self.items.last_mut().unwrap();
+        let first = unit.lines[0].number;
+        let joins = self.previous_block_line.is_some() && !unit.fresh;
+        match item.blocks.last_mut() {
+            Some(block) if joins => block.lines.extend(unit.lines.iter().cloned()),
+            _ => item.blocks.push(Block {
+                lines: unit.lines.clone(),
+            }),
+        }
+        self.previous_block_line = Some(first);
+    }
+
+    fn finish(mut self) -> Record {
+        // A record with no items at all is one untitled item.
+        if self.items.is_empty() {
+            let subject = self.subject.clone();
+            let number = self.pending_number.take();
+            self.start_item(number, subject, None);
+        }
+        // Items that hold nothing and name nothing (a meeting's empty
+        // preamble) are dropped.
+        let mut record = self.record;
+        record.items = self.items;
+        record.kind = match self.kind {
+            PageKind::AgendaItem | PageKind::Issue => RecordKind::AgendaItem,
+            PageKind::Decision => RecordKind::Decision,
+            PageKind::Report => RecordKind::Report,
+            PageKind::Comments => RecordKind::Comments,
+            PageKind::AgendaAndMinutes => RecordKind::Minutes,
+            PageKind::Unknown if self.numbered_items || record.date.is_some() && record.items.len() > 1 => RecordKind::Minutes,
+            PageKind::Unknown if record.committee.is_some() && !record.members.is_empty() => RecordKind::Minutes,
+            PageKind::Unknown => RecordKind::Document,
+        };
+        // Several meetings: the record's date and committee only when they
+        // hold for every meeting.
+        match record.meetings.as_slice() {
+            [] => {}
+            [one] => {
+                if record.date.is_none() {
+                    record.date = one.date;
+                }
+                if record.committee.is_none() {
+                    record.committee = one.committee.clone();
+                }
+            }
+            [first, rest @ ..] => {
+                record.date = None;
+                let same = rest.iter().all(|meeting| {
+                    meeting.committee.as_deref().map(normal) == first.committee.as_deref().map(normal)
+                });
+                record.committee = if same { first.committee.clone() } else { None };
+            }
+        }
+        // Members are never also officers.
+        let members = record.members.clone();
+        for item in &mut record.items {
+            item.officers
+                .retain(|officer| !members.iter().any(|member| same_person(member, officer)));
+        }
+        record
+    }
+}
+
+pattern!(
+    COMMENTS,
+    r"^Comments (?:from|of|by) (?:the )?(.+?(?:Panel|Committee|Board|Group|Forum))\s*:\s*(.+)$"
+);
+
+/// `(ii)` stays `(ii)`, `228.` is `228`.
+fn number_of(written: &str) -> String {
+    written.trim_end_matches('.').to_string()
+}
+
+/// The title of a numbered line, when it reads as a heading and not as a
+/// sentence that opens with a number ("15 young people were referred").
+fn heading_title(rest: &str, unit: &Unit, markdown: bool) -> Option<String> {
+    let title = clean_title(rest);
+    if !title.chars().next().is_some_and(|first| first.is_uppercase() || first == '"' || first == '“') {
+        return None;
+    }
+    if markdown && !unit.heading {
+        return None;
+    }
+    if title.ends_with('.') || title.ends_with(':') && title.contains(": ") {
+        // "Apologies - none." and "Date of next meeting: 12 May 2016"
+        // carry their outcome after the title.
+        let cut = title
+            .find(" - ")
+            .or_else(|| title.find(" – "))
+            .or_else(|| title.find(": "))?;
+        let head = title[..cut].trim();
+        return (head.split_whitespace().count() <= 12 && !head.ends_with('.'))
+            .then(|| head.to_string());
+    }
+    if let Some(cut) = title.find(": ").filter(|_| rest.contains(':')) {
+        let head = &title[..cut];
+        let tail = &title[cut + 2..];
+        if super::date::find_date(tail).is_some() && head.split_whitespace().count() <= 8 {
+            return Some(head.trim().to_string());
+        }
+    }
+    (title.split_whitespace().count() <= 30 && !title.contains(". ")).then_some(title)
+}
+
+/// True when `text` can be a title: short, not a sentence, not a label.
+fn is_title(text: &str) -> bool {
+    let title = clean_title(text);
+    !title.is_empty()
+        && title.len() < 250
+        && !title.ends_with('.')
+        && !title.ends_with(':')
+        && !title.starts_with("RESOLVED")
+        && title.split_whitespace().count() <= 30
+        && title.chars().next().is_some_and(|first| first.is_uppercase() || first == '"')
+        && !LIST_LABEL.is_match(&title)
+}
+
+/// Trims document chrome from a title ("pdf icon PDF 427 KB", "PDF 187
+/// KB"), and a trailing unbalanced quote.
+pub fn clean_title(title: &str) -> String {
+    let mut title = DOCUMENT_CHROME.replace(title.trim(), "").trim().to_string();
+    for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”')] {
+        let unbalanced = if open == close {
+            title.matches(close).count() % 2 == 1
+        } else {
+            title.matches(close).count() > title.matches(open).count()
+        };
+        if title.ends_with(close) && unbalanced {
+            title.pop();
+        }
+    }
+    title.trim().to_string()
+}
+
+/// Text as compared: lower case, letters and digits only.
+fn normal(text: &str) -> String {
+    text.chars()
+        .filter(|character| character.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn surname_of(person: &Person) -> &str {
+    person
+        .name
+        .split_whitespace()
+        .filter(|word| !["OBE", "MBE", "CBE", "KC", "QC"].contains(word))
+        .next_back()
+        .unwrap_or("")
+}
+
+/// Two mentions of one person: the same name, or a surname alone that
+/// matches the other's surname ("Councillor Ruiz" and "Councillor J Ruiz").
+fn same_person(a: &Person, b: &Person) -> bool {
+    if normal(&a.name) == normal(&b.name) {
+        return true;
+    }
+    let short = |person: &Person| person.name.split_whitespace().count() == 1;
+    (short(a) || short(b)) && normal(surname_of(a)) == normal(surname_of(b))
+}
+
+/// True when `a` names the person at least as fully as `b`.
+fn fuller(a: &Person, b: &Person) -> bool {
+    a.name.len() >= b.name.len()
+}
+
+fn contains_name(text: &str, name: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(name) {
+        let start = from + at;
+        let end = start + name.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// Sentences, roughly: split after ". " where a capital follows.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (index, _) in text.match_indices(". ") {
+        let next = bytes.get(index + 2).copied().unwrap_or(b' ');
+        // "Dr. Smith", "K. Tate": a short word before the stop is not a
+        // sentence's end.
+        let word = text[start..index].rsplit(' ').next().unwrap_or("");
+        if next.is_ascii_uppercase() && word.chars().count() > 2 {
+            out.push(&text[start..=index]);
+            start = index + 2;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+fn title_case(label: &str) -> String {
+    let mut characters = label.chars();
+    match characters.next() {
+        Some(first) => first.to_uppercase().chain(characters).collect(),
+        None => String::new(),
+    }
+}
