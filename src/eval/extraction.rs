@@ -325,7 +325,13 @@ fn score(
         .into_iter()
         .chain(record.also_attending.iter().cloned())
         .chain(record.clerks.iter().cloned())
-        .collect();
+        .fold(Vec::new(), |mut people: Vec<Person>, person| {
+            // One person once, as the set writes them down.
+            if !people.iter().any(|known| normal(&known.name) == normal(&person.name)) {
+                people.push(person);
+            }
+            people
+        });
     scored.push((
         "officers",
         people(

@@ -54,6 +54,11 @@ pub fn is_known_folder(folder: &str) -> bool {
 pub fn from_text(text: &str) -> Option<String> {
     let mut counts: Vec<(&str, usize, usize)> = Vec::new();
     for found in GAZETTEER_PATTERN.0.find_iter(text) {
+        // "Hackney carriage" is a kind of taxi, not the borough.
+        let after = text[found.end()..].trim_start().to_lowercase();
+        if after.starts_with("carriage") {
+            continue;
+        }
         match counts
             .iter_mut()
             .find(|(name, _, _)| *name == found.as_str())

@@ -162,7 +162,12 @@ pub fn clean_committee(name: &str) -> String {
 /// committee noun ("Licensing Committee", "HEALTH AND WELLBEING BOARD").
 pub fn is_committee_name(name: &str) -> bool {
     let words = name.split_whitespace().count();
+    const JOINING: &[&str] = &["and", "of", "for", "the", "on", "in", "&", "with", "to", "-", "–"];
+    let capitalised = name.split_whitespace().all(|word| {
+        JOINING.contains(&word) || word.chars().next().is_some_and(|first| !first.is_lowercase())
+    });
     (1..=12).contains(&words)
+        && capitalised
         && !name.chars().any(|character| character.is_ascii_digit())
         && COMMITTEE_LINE.is_match(name)
         && council_in(name).is_none()

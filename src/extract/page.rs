@@ -48,7 +48,7 @@ pattern!(
 );
 pattern!(
     LIST_LABEL,
-    r"(?i)^(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*(?:[-:–]\s*(.*))?$"
+    r"(?i)^(?:(present|attendance|members present)\s*$|(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*[:–]\s*(.*)$)"
 );
 pattern!(
     STANDARD,
@@ -240,6 +240,10 @@ struct Parser {
     /// People named in the record so far, for matching later mentions.
     known: Vec<Person>,
     previous_block_line: Option<u32>,
+    /// The meeting that items now belong to (CMIS headings).
+    current_meeting: Option<usize>,
+    /// A meeting heading has been read and its text not yet started.
+    meeting_pending: bool,
 }
 
 /// Reads `text` into `record`'s fields (everything except the council
@@ -261,6 +265,8 @@ pub fn read(text: &Text) -> Record {
         numbered_items: false,
         known: Vec::new(),
         previous_block_line: None,
+        current_meeting: None,
+        meeting_pending: false,
     };
     for index in 0..units.len() {
         let next = units.get(index + 1);
@@ -317,7 +323,15 @@ impl Parser {
             }
         }
 
-        // Page furniture.
+        // Page furniture; a breadcrumb trail may end at the council.
+        if lower.starts_with("home >") {
+            for step in text.split(" > ") {
+                if let Some(council) = header::council_in(step.trim()) {
+                    self.set_council(&council, line, "breadcrumb");
+                }
+            }
+            return;
+        }
         if CHROME.contains(&bare)
             || PAGE_FOOTER.is_match(text)
             || LINK_CHROME.is_match(text)
@@ -347,6 +361,9 @@ impl Parser {
         }
         if self.items.is_empty() && !self.header_done {
             if let Some(kind) = page_kind(text) {
+                if let Some(council) = header::council_in(text) {
+                    self.set_council(&council, line, "council banner");
+                }
                 self.kind = kind;
                 self.expect_subject = kind != PageKind::AgendaAndMinutes;
                 self.note("kind", text, line, "page heading");
@@ -383,8 +400,11 @@ impl Parser {
 
         // Attendance lists.
         if let Some(captures) = LIST_LABEL.captures(text) {
-            let label = captures[1].to_lowercase();
-            let value = captures.get(2).map_or("", |value| value.as_str()).trim();
+            let label = captures
+                .get(1)
+                .or_else(|| captures.get(2))
+                .map_or(String::new(), |label| label.as_str().to_lowercase());
+            let value = captures.get(3).map_or("", |value| value.as_str()).trim();
             if self.take_list(&label, value, line) {
                 return;
             }
@@ -413,7 +433,6 @@ impl Parser {
                 rule,
             } => {
                 self.list = List::None;
-                self.header_done = true;
                 self.record.meetings.push(Meeting {
                     date,
                     committee: Some(committee.clone()),
@@ -434,11 +453,14 @@ impl Parser {
                         self.start_item(number, subject, Some(meeting));
                     }
                     _ => {
+                        // A CMIS meeting heading: its own header (venue,
+                        // attendance) may follow; its text or items
+                        // belong to it.
                         if self.kind == PageKind::Unknown {
                             self.kind = PageKind::AgendaAndMinutes;
                         }
-                        self.start_item(None, None, Some(meeting));
-                        self.items.last_mut().unwrap().line = line;
+                        self.current_meeting = Some(meeting);
+                        self.meeting_pending = true;
                     }
                 }
                 true
@@ -687,7 +709,8 @@ impl Parser {
     ) {
         self.header_done = true;
         self.list = List::None;
-        let meeting = meeting.or_else(|| self.items.last().and_then(|item| item.meeting));
+        self.meeting_pending = false;
+        let meeting = meeting.or(self.current_meeting);
         let (title, line) = match title {
             Some((title, line)) => (Some(title), line),
             None => (None, 0),
@@ -704,8 +727,8 @@ impl Parser {
     }
 
     fn ensure_item(&mut self, _line: u32) {
-        if self.items.is_empty() {
-            let subject = self.subject.clone();
+        if self.items.is_empty() || self.meeting_pending {
+            let subject = self.subject.clone().filter(|_| self.items.is_empty());
             let number = self.pending_number.take();
             self.start_item(number, subject, None);
         }
@@ -725,7 +748,7 @@ impl Parser {
             self.start_item(Some(number_of(&captures[1])), None, None);
             self.items.last_mut().unwrap().line = line;
             self.note("items", text, line, "item number");
-            self.expect_title = !self.aks_table;
+            self.expect_title = true;
             return true;
         }
         if let Some(captures) = NUMBERED.captures(text) {
@@ -807,7 +830,11 @@ impl Parser {
                 .is_some_and(|title| title.to_lowercase().contains("apolog"))
         });
         for sentence in sentences(text) {
-            let apologies = apologies_item || sentence.to_lowercase().contains("apolog");
+            let lowered = sentence.to_lowercase();
+            let apologies = (apologies_item || lowered.contains("apolog"))
+                && !lowered.contains("substitut")
+                && !lowered.contains(" attended")
+                && !lowered.contains(" present");
             for mention in people::mentions(sentence) {
                 match mention {
                     Mention::Councillor(person) => {

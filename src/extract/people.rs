@@ -430,10 +430,12 @@ fn strip_brackets(text: &str) -> &str {
 /// `["Graham Sutcliffe", "Democratic Services Officer"]` → one entry.
 fn merge_roles(parts: Vec<String>) -> Vec<String> {
     let mut merged: Vec<String> = Vec::new();
+    let mut councillors = false;
     for part in parts {
         let trimmed = part.trim_end_matches(['.', ';']).trim();
         let lower = trimmed.to_lowercase();
-        let councillor = lower.starts_with("councillor") || lower.starts_with("cllr");
+        councillors |= lower.starts_with("councillors ") || lower.starts_with("cllrs ");
+        let councillor = councillors || lower.starts_with("councillor") || lower.starts_with("cllr");
         let (rank, bare) = split_person_title(strip_brackets(trimmed));
         let named = councillor || is_name(bare, rank.is_some() || merged.is_empty());
         match merged.last_mut() {

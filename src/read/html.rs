@@ -203,6 +203,7 @@ pub fn read(source: &str) -> Result<Text, ReadError> {
         line: String::new(),
         line_number: 0,
         heading: false,
+        after_term: false,
     };
     walker.walk(*root);
     walker.end_line();
@@ -223,6 +224,8 @@ struct Walker<'a> {
     line: String,
     line_number: u32,
     heading: bool,
+    /// A definition term has just closed: its value joins its line.
+    after_term: bool,
 }
 
 impl Walker<'_> {
@@ -250,7 +253,12 @@ impl Walker<'_> {
                                 continue;
                             }
                             let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                            if PARAGRAPHS.contains(&name) {
+                            // A definition's term and its value read as one
+                            // labelled line ("Decision Maker: Cabinet"), as a
+                            // text copy of the page has them.
+                            let defines = name == "dd" && std::mem::take(&mut self.after_term);
+                            if defines {
+                            } else if PARAGRAPHS.contains(&name) {
                                 self.end_paragraph();
                             } else if heading || BLOCKS.contains(&name) {
                                 self.end_line();
@@ -275,7 +283,10 @@ impl Walker<'_> {
                     if let Node::Element(element) = node.value() {
                         let name = element.name();
                         let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                        if PARAGRAPHS.contains(&name) {
+                        if name == "dt" {
+                            self.line.push(' ');
+                            self.after_term = true;
+                        } else if PARAGRAPHS.contains(&name) {
                             self.end_paragraph();
                         } else if heading || BLOCKS.contains(&name) {
                             self.end_line();
