@@ -323,7 +323,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
         let (_, rest) = split_council(line);
         if rest != line && is_committee_name(&rest) {
             return Some(Fact::Header {
-                committee: Some(rest),
+                committee: Some(line.to_string()),
                 date: None,
                 rule: "council – committee heading",
             });

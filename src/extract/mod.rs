@@ -192,6 +192,9 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
                 line: 0,
                 rule: "council named most often in the text",
             });
+            record.warnings.push(format!(
+                "council {council:?} taken from a mention in the text, not a heading: check it"
+            ));
             record.council = Some(council);
         }
     }

@@ -54,6 +54,10 @@ pattern!(
     STANDARD,
     r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes\s*[-–(:]|(?:confirmation of\s+)?(?:the\s+)?minutes of (?:the\s+)?(?:previous|last|meeting)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
 );
+pattern!(
+    TIME,
+    r"(?i)^\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|hrs)?$|^\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)$"
+);
 pattern!(BRACKET_ATTENDANCE, r"(?i)^\*?\[(.+?)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$");
 
 /// Page furniture: lines that belong to the site or the document, never to
@@ -180,8 +184,12 @@ fn units(text: &Text) -> Vec<Unit> {
     let mut joining = false;
     for line in &text.lines {
         if line.text.is_empty() {
+            // Only a sentence cut after "held on" runs on over a break.
             fresh = true;
-            joining = false;
+            joining &= units.last().is_some_and(|unit| {
+                let lower = unit.text.to_lowercase();
+                [" held at", " held on", " held in"].iter().any(|end| lower.ends_with(end))
+            });
             continue;
         }
         let starts_structure = NUMBER_ONLY.is_match(&line.text)
@@ -334,6 +342,7 @@ impl Parser {
         }
         if CHROME.contains(&bare)
             || PAGE_FOOTER.is_match(text)
+            || TIME.is_match(text)
             || LINK_CHROME.is_match(text)
             || lower.starts_with("home >")
             || lower.contains(" > ") && lower.starts_with("home")
@@ -470,7 +479,7 @@ impl Parser {
                 date,
                 rule,
             } => {
-                if !self.items.is_empty() && !self.single_subject() {
+                if self.header_done && !self.single_subject() {
                     return false;
                 }
                 let mut took = false;
@@ -491,7 +500,7 @@ impl Parser {
                 took || rule == "minutes … held on"
             }
             Fact::Committee { name, rule } => {
-                if !self.items.is_empty() && !self.single_subject() {
+                if self.header_done && !self.single_subject() {
                     return false;
                 }
                 if rule == "committee heading" && self.record.committee.is_some() {
@@ -578,6 +587,12 @@ impl Parser {
             }
         }
         let bare_are_members = matches!(list, List::Present) && label != "attendees";
+        let value = if label.starts_with("councillors") && !value.to_lowercase().starts_with("councillor") {
+            format!("Councillors {value}")
+        } else {
+            value.to_string()
+        };
+        let value = value.as_str();
         if value.is_empty() {
             self.list = list;
             return true;
@@ -823,7 +838,16 @@ impl Parser {
         let line = unit.line();
         let text = unit.text.trim();
         self.list = List::None;
+        // A short line before any item (a room, a time) is the header's,
+        // which goes on.
+        let in_header = !self.header_done
+            && self.items.is_empty()
+            && text.len() < 100
+            && !text.ends_with('.');
         self.ensure_item(line);
+        if in_header {
+            self.header_done = false;
+        }
         let apologies_item = self.items.last().is_some_and(|item| {
             item.title
                 .as_deref()

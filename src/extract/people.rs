@@ -212,7 +212,7 @@ const PERSON_TITLES: &[&str] = &[
 /// Words that never appear in a person's name: roles, bodies, sentence
 /// openers. A capitalised phrase holding one is not a name.
 const NOT_NAME: &[&str] = &[
-    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "Our",
+    "The", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "Our",
     "Its", "His", "Her", "Their", "Members", "Member", "All", "Each", "Every", "Several", "Some",
     "Any", "No", "Two", "Three", "Four", "Five", "Six", "RESOLVED", "Resolved", "Agreed",
     "Noted", "Action", "Minutes", "Item", "Items", "Report", "Committee", "Sub-Committee",
@@ -347,21 +347,12 @@ fn is_annotation(role: &str) -> bool {
 pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
     let mut out = Vec::new();
     let mut councillors = false;
-    let parts: Vec<String> = if split_outside_brackets_on(text, ';').len() > 1 {
-        split_outside_brackets_on(text, ';')
-            .into_iter()
-            .flat_map(|part| {
-                let lower = part.to_lowercase();
-                if lower.starts_with("councillors ") || lower.starts_with("cllrs ") {
-                    split_outside_brackets(&part)
-                } else {
-                    vec![part]
-                }
-            })
-            .collect()
-    } else {
-        merge_roles(split_outside_brackets(text))
-    };
+    // Semicolons, where a list has them, part people whose roles hold
+    // commas; within a part, fragments that are roles join their name.
+    let parts: Vec<String> = split_outside_brackets_on(text, ';')
+        .into_iter()
+        .flat_map(|part| merge_roles(split_outside_brackets(&part)))
+        .collect();
     for part in parts {
         let part = part.trim().trim_end_matches(['.', ';', ',']).trim();
         let mut rest = part;

@@ -17,6 +17,13 @@ pub struct ItemReport {
     pub number: Option<String>,
     pub title: Option<String>,
     pub officers: Vec<extract::Person>,
+    /// A standard item (apologies, declarations, previous minutes, …).
+    pub standard: bool,
+    /// The line of the item's title (or number).
+    pub line: u32,
+    /// The date and committee of the meeting the item was taken at.
+    pub date: Option<String>,
+    pub committee: Option<String>,
     /// First and last source line of the item's text, when it has any.
     pub lines: Option<[u32; 2]>,
     /// First and last page of the item's text, for paged formats (PDF).
@@ -54,10 +61,26 @@ pub struct RecordReport {
     pub members: Vec<extract::Person>,
     pub also_attending: Vec<extract::Person>,
     pub apologies: Vec<extract::Person>,
+    /// The committee's clerks ("Contact:").
+    pub clerks: Vec<extract::Person>,
+    /// The meetings a record of several holds, each with its own date and
+    /// committee.
+    pub meetings: Vec<MeetingReport>,
     /// Where the record was published, when a sidecar says so.
     pub url: Option<String>,
     pub warnings: Vec<String>,
+    /// Where each field came from: its line (0 for the folder or the
+    /// whole text) and the rule that read it.
+    pub sources: Vec<extract::Source>,
     pub passages: Vec<PassageReport>,
+}
+
+/// One meeting of a record that holds several.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingReport {
+    pub date: Option<String>,
+    pub committee: Option<String>,
+    pub line: u32,
 }
 
 impl RecordReport {
@@ -95,6 +118,10 @@ pub fn inspect(path: &Path) -> Result<RecordReport, String> {
                 number: item.number.clone(),
                 title: item.title.clone(),
                 officers: item.officers.clone(),
+                standard: item.standard,
+                line: item.line,
+                date: record.item_date(item).map(|date| date.to_string()),
+                committee: record.item_committee(item).map(str::to_string),
                 lines: item
                     .blocks
                     .first()
@@ -111,8 +138,19 @@ pub fn inspect(path: &Path) -> Result<RecordReport, String> {
         members: record.members.clone(),
         also_attending: record.also_attending.clone(),
         apologies: record.apologies.clone(),
+        clerks: record.clerks.clone(),
+        meetings: record
+            .meetings
+            .iter()
+            .map(|meeting| MeetingReport {
+                date: meeting.date.map(|date| date.to_string()),
+                committee: meeting.committee.clone(),
+                line: meeting.line,
+            })
+            .collect(),
         url: record.url.clone(),
         warnings: record.warnings.clone(),
+        sources: record.sources.clone(),
         passages: passages
             .iter()
             .map(|passage| PassageReport {
