@@ -464,7 +464,7 @@ mod tests {
                 person(Some("DI"), "Ruth Penrose"),
                 person(None, "The Director"),
             ],
-            blocks: Vec::new(),
+            ..crate::extract::Item::default()
         });
         let mut misses = Vec::new();
         let scored = score(&expected, Some(&record), "r.txt", &mut misses);

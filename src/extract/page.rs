@@ -918,8 +918,19 @@ impl Parser {
             let number = self.pending_number.take();
             self.start_item(number, subject, None);
         }
-        // Items that hold nothing and name nothing (a meeting's empty
-        // preamble) are dropped.
+        // A document with no structure: a short first line is its title.
+        if let [item] = self.items.as_mut_slice() {
+            if item.title.is_none() && item.number.is_none() {
+                if let Some(first) = item.blocks.first() {
+                    let text = first.joined();
+                    if first.lines.len() == 1 && text.len() < 200 && !text.ends_with('.') {
+                        item.title = Some(clean_title(&text));
+                        item.line = first.first_line();
+                        item.blocks.remove(0);
+                    }
+                }
+            }
+        }
         let mut record = self.record;
         record.items = self.items;
         record.kind = match self.kind {
