@@ -122,6 +122,10 @@ pub struct Hit {
     pub text: String,
     /// True for a decision: a RESOLVED block and its points.
     pub resolution: bool,
+    /// True for a passage of a standard item (apologies, declarations,
+    /// previous minutes, …); its score is weighted by [`STANDARD_WEIGHT`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standard: bool,
     /// Other places the same (or nearly the same) passage appears.
     pub also_in: Vec<Location>,
 }
@@ -145,6 +149,13 @@ pub struct SearchResults {
     pub undated_excluded: usize,
     pub hits: Vec<Hit>,
 }
+
+/// What a standard item's passage (apologies, declarations, previous
+/// minutes) scores, as a share of its text's score: such items are rarely
+/// what a reader searches for, so a substantive item that matches as well
+/// ranks above them. Applied to the candidates fetched (three times the
+/// page and more), so it reorders them without widening the search.
+pub const STANDARD_WEIGHT: f32 = 0.5;
 
 /// Runs a search: the page of ranked passages the request asks for.
 pub fn search(
@@ -199,7 +210,11 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     let mut hits_of = HitReader::new(index, &searcher);
     let mut candidates = Vec::with_capacity(top.len());
     for (score, address) in top {
-        candidates.push(hits_of.hit(address, score)?);
+        let mut hit = hits_of.hit(address, score)?;
+        if hit.standard {
+            hit.score *= STANDARD_WEIGHT;
+        }
+        candidates.push(hit);
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
 
@@ -461,6 +476,7 @@ impl HitReader<'_> {
             snippet_field: String::new(),
             text: text(fields.body).unwrap_or_default(),
             resolution: number(fields.resolution) == 1,
+            standard: number(fields.standard) == 1,
             also_in: Vec::new(),
         })
     }

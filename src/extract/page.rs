@@ -52,7 +52,11 @@ pattern!(
 );
 pattern!(
     STANDARD,
-    r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes\s*[-–(:]|(?:confirmation of\s+)?(?:the\s+)?minutes of (?:the\s+)?(?:previous|last|meeting)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
+    r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes\s*[-–(:]|(?:confirmation of\s+)?(?:the\s+)?(?:minutes|notes)(?: and actions?(?: log)?)? (?:of|from) (?:the\s+)?(?:previous|last|meeting|\d)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
+);
+pattern!(
+    STANDARD_BUSINESS,
+    r"(?i)^(?:RESOLVED\s*[-–:]?\s*)?(?:that\s+)?(?:under section 100a.{0,80}(?:press and\s+)?public be excluded|the (?:press and\s+)?public be excluded|the minutes of the (?:previous |last )?meeting(?: held on [^.]{3,40})? (?:be|were) (?:approved|confirmed|agreed|signed)|apologies for absence were (?:received|noted)|no declarations of interest)"
 );
 pattern!(
     TIME,
@@ -768,7 +772,10 @@ impl Parser {
         }
         if let Some(captures) = NUMBERED.captures(text) {
             let number = number_of(&captures[1]);
-            let Some(title) = heading_title(&captures[2], unit, self.markdown) else {
+            // On an issue or agenda item page the numbered line is known
+            // by its place, under a "Meeting:" line, whatever its markup.
+            let own_line = matches!(self.kind, PageKind::Issue | PageKind::AgendaItem);
+            let Some(title) = heading_title(&captures[2], unit, self.markdown && !own_line) else {
                 return false;
             };
             if matches!(self.kind, PageKind::Issue | PageKind::AgendaItem) {
@@ -917,6 +924,15 @@ impl Parser {
             let subject = self.subject.clone();
             let number = self.pending_number.take();
             self.start_item(number, subject, None);
+        }
+        // An untitled item (an AKS table that lost its titles) is standard
+        // when its text is a standard item's business.
+        for item in &mut self.items {
+            if item.title.is_none() && !item.standard {
+                if let Some(first) = item.blocks.first() {
+                    item.standard = STANDARD_BUSINESS.is_match(&first.joined());
+                }
+            }
         }
         // A document with no structure: a short first line is its title.
         if let [item] = self.items.as_mut_slice() {

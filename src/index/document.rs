@@ -85,6 +85,7 @@ pub fn passage_documents(
         })
         .collect();
     let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let mut committees_indexed: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     let first_number = passages.iter().map(|passage| passage.number).min();
     passages
         .iter()
@@ -102,10 +103,13 @@ pub fn passage_documents(
             if let Some(council) = &record.council {
                 document.add_text(fields.council, council);
             }
-            if let Some(committee) = &record.committee {
+            // A record of several meetings: each passage carries its own
+            // meeting's committee and date.
+            let committee = record.item_committee(item);
+            if let Some(committee) = committee {
                 document.add_text(fields.committee_key, committee);
             }
-            if let Some(date) = record.date {
+            if let Some(date) = record.item_date(item) {
                 document.add_date(fields.date, tantivy_date(date));
                 document.add_u64(fields.year, u64::try_from(date.year()).unwrap_or(0));
             }
@@ -127,13 +131,15 @@ pub fn passage_documents(
             }
             // The committee's words and the members belong to the meeting,
             // not to a passage: indexed once, on the record's first
-            // passage, and a `committee:` or `member:` search widens to the
-            // whole record (`query`), which saves indexing them again on
-            // every passage.
+            // passage (each committee's first, for a record of several
+            // meetings), and a `committee:` or `member:` search widens to
+            // the whole record (`query`), which saves indexing them again
+            // on every passage.
+            let first_of_committee = committee.is_some_and(|name| committees_indexed.insert(name));
+            if first_of_committee {
+                document.add_text(fields.committee, committee.unwrap_or_default());
+            }
             if Some(passage.number) == first_number {
-                if let Some(committee) = &record.committee {
-                    document.add_text(fields.committee, committee);
-                }
                 for member in &members {
                     document.add_text(fields.member, member);
                 }
@@ -143,6 +149,7 @@ pub fn passage_documents(
             document.add_u64(fields.line_first, u64::from(passage.first_line));
             document.add_u64(fields.line_last, u64::from(passage.last_line));
             document.add_u64(fields.resolution, u64::from(passage.resolution));
+            document.add_u64(fields.standard, u64::from(item.standard));
             if passage.first_page > 0 {
                 document.add_u64(fields.page_first, u64::from(passage.first_page));
                 document.add_u64(fields.page_last, u64::from(passage.last_page));
