@@ -176,8 +176,28 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
         output(cli, args.common.json, &report, terminal::extraction)?;
         return Ok(0);
     };
-    let queries = eval::load(file)?;
     let glossary = if args.no_expand { None } else { glossary(cli)? };
+    if eval::records::judges_records(file) {
+        // Judged per record: over the records beside the set and the seeds,
+        // in an index of their own.
+        let queries = eval::records::load(file)?;
+        let scratch = tempfile::tempdir()?;
+        let seeds = args.common.corpus.clone().unwrap_or_else(|| "corpus".into());
+        let corpus = eval::records::build_corpus(file, &seeds, scratch.path())?;
+        let index_path = scratch.path().join("index");
+        ingest::run(&ingest::IndexOptions {
+            corpus,
+            index: index_path.clone(),
+            threads: cli.threads,
+            rebuild: true,
+            progress: false,
+        })?;
+        let index = ScrutinyIndex::open(&index_path)?;
+        let report = eval::records::evaluate(&index, file, &queries, glossary.as_ref())?;
+        output(cli, args.common.json, &report, terminal::record_eval)?;
+        return Ok(0);
+    }
+    let queries = eval::load(file)?;
     let index = open_for_query(cli, None, &args.common)?;
     let report = eval::evaluate(&index, &queries, glossary.as_ref())?;
     output(cli, args.common.json, &report, terminal::eval)?;

@@ -296,6 +296,8 @@ pub fn compare(
             limit: request.per,
             all: false,
             any_word: true,
+            per_record: 0,
+            sort: crate::request::Sort::Relevance,
         };
         group.hits = search::run(index, &best)?.hits;
     }

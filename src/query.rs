@@ -956,6 +956,7 @@ impl Expander<'_> {
             return Ok(exact);
         }
         let distance: u8 = if word.chars().count() >= 8 { 2 } else { 1 };
+        let neighbours = self.known_neighbours(&word)?;
         self.corrections.push(Correction { word, distance });
         let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact)];
         for field in [fields.body, fields.topic] {
@@ -966,7 +967,74 @@ impl Expander<'_> {
                 Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)),
             ));
         }
+        // The index holds stems, and a typo the stemmer cannot reduce
+        // ("exploitaton") is far from its word's stem ("exploit"): the
+        // word's single-edit neighbours that the index knows, stemmed,
+        // are matched too.
+        for stem in neighbours {
+            for field in [fields.body, fields.topic] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &stem),
+                    IndexRecordOption::WithFreqs,
+                );
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), FUZZY_BOOST)),
+                ));
+            }
+        }
         Ok(Box::new(BooleanQuery::new(any)))
+    }
+
+    /// The stems of `word`'s single-edit variants (a letter dropped,
+    /// added, changed or two swapped) that some passage holds.
+    fn known_neighbours(&mut self, word: &str) -> Result<Vec<String>> {
+        let letters: Vec<char> = word.to_lowercase().chars().collect();
+        if letters.len() > 30 || !letters.iter().all(char::is_ascii_alphabetic) {
+            return Ok(Vec::new());
+        }
+        let mut variants: Vec<String> = Vec::new();
+        let text = |chars: &[char]| chars.iter().collect::<String>();
+        for at in 0..=letters.len() {
+            for letter in 'a'..='z' {
+                let mut added = letters.clone();
+                added.insert(at, letter);
+                variants.push(text(&added));
+                if at < letters.len() {
+                    let mut changed = letters.clone();
+                    changed[at] = letter;
+                    variants.push(text(&changed));
+                }
+            }
+            if at < letters.len() {
+                let mut dropped = letters.clone();
+                dropped.remove(at);
+                variants.push(text(&dropped));
+            }
+            if at + 1 < letters.len() {
+                let mut swapped = letters.clone();
+                swapped.swap(at, at + 1);
+                variants.push(text(&swapped));
+            }
+        }
+        let fields = self.index.fields;
+        let mut stems: Vec<String> = Vec::new();
+        for variant in variants {
+            let analysed = glossary::analyse(&mut self.analyzer, &variant);
+            let [stem] = analysed.as_slice() else {
+                continue;
+            };
+            if stems.contains(stem) || stem.chars().count() < FUZZY_MIN_CHARS {
+                continue;
+            }
+            for field in [fields.body, fields.topic] {
+                if self.searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {
+                    stems.push(stem.clone());
+                    break;
+                }
+            }
+        }
+        Ok(stems)
     }
 
     fn tantivy_leaf(&self, leaf: UserInputLeaf) -> Result<Box<dyn Query>> {

@@ -32,6 +32,23 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Best passages shown per group of a comparison, unless asked otherwise.
 pub const DEFAULT_PER: usize = 3;
 
+/// Passages of one record shown on a page of results by default; the rest
+/// are counted ("2 more in this record").
+pub const DEFAULT_PER_RECORD: usize = 2;
+
+/// How a search's passages are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Latest meeting first; records that state no date last.
+    Newest,
+    /// Earliest meeting first; records that state no date last.
+    Oldest,
+}
+
 /// Restrictions on top of the query text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -183,6 +200,18 @@ pub struct SearchRequest {
     #[arg(long)]
     #[serde(deserialize_with = "flag", skip_serializing_if = "std::ops::Not::not")]
     pub all: bool,
+
+    /// At most N passages of one record on a page; the rest are counted
+    /// ("3 more in this record"). 0 shows them all.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_RECORD)]
+    #[serde(deserialize_with = "number", skip_serializing_if = "is_default_per_record")]
+    pub per_record: usize,
+
+    /// The order of passages: relevance, or the newest or oldest meeting
+    /// first (records that state no date come last).
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    #[serde(skip_serializing_if = "is_relevance")]
+    pub sort: Sort,
 }
 
 impl Default for SearchRequest {
@@ -192,6 +221,8 @@ impl Default for SearchRequest {
             limit: DEFAULT_LIMIT,
             page: 1,
             all: false,
+            per_record: DEFAULT_PER_RECORD,
+            sort: Sort::Relevance,
         }
     }
 }
@@ -210,7 +241,15 @@ impl SearchRequest {
     pub fn check(&self, bounds: &Bounds) -> Result<()> {
         bounds.check_selection(&self.selection)?;
         within("limit", self.limit, bounds.limit)?;
-        within("page", self.page, bounds.page)
+        within("page", self.page, bounds.page)?;
+        if self.per_record > bounds.limit {
+            return Err(Error::InvalidArgument {
+                what: "per_record",
+                value: self.per_record.to_string(),
+                reason: format!("use a whole number from 0 (all) to {}", bounds.limit),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -302,6 +341,14 @@ impl Bounds {
 // Defaults are left out of URLs, to keep links short.
 fn is_default_limit(limit: &usize) -> bool {
     *limit == DEFAULT_LIMIT
+}
+
+fn is_default_per_record(per_record: &usize) -> bool {
+    *per_record == DEFAULT_PER_RECORD
+}
+
+fn is_relevance(sort: &Sort) -> bool {
+    *sort == Sort::Relevance
 }
 
 fn is_first(page: &usize) -> bool {

@@ -19,7 +19,7 @@ use crate::extract::Person;
 use crate::glossary::{self, Glossary};
 use crate::index::{document, ScrutinyIndex};
 use crate::query::{self, Correction, Expansion, QueryOptions};
-use crate::request::{Filters, SearchRequest, Selection};
+use crate::request::{Filters, SearchRequest, Selection, Sort};
 use crate::snippet::Highlighted;
 
 /// The longest snippet, in characters.
@@ -41,6 +41,9 @@ pub(crate) struct Run<'a> {
     pub all: bool,
     /// Match passages with any of the words, not all of them.
     pub any_word: bool,
+    /// At most this many passages of one record; 0 for all.
+    pub per_record: usize,
+    pub sort: Sort,
 }
 
 /// Another place a collapsed passage appears.
@@ -128,14 +131,29 @@ pub struct Hit {
     pub standard: bool,
     /// Other places the same (or nearly the same) passage appears.
     pub also_in: Vec<Location>,
+    /// Passages of the same record that matched but were left off the page
+    /// ("3 more in this record"); see `--per-record`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_in_record: usize,
+    /// True when the passage holds only some of the query's words (shown
+    /// after every passage that holds them all).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// The answer to a search.
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub query: String,
-    /// How many passages match in all, duplicates included.
+    /// How many passages match in all, duplicates included: with every
+    /// word, and (when those do not fill the page) with some of them.
     pub total: usize,
+    /// How many passages hold every word of the query.
+    pub total_all_words: usize,
     /// Glossary expansions applied to the query.
     pub expansions: Vec<Expansion>,
     /// Words found nowhere in the index, matched with typos.
@@ -174,6 +192,8 @@ pub fn search(
             limit: request.limit,
             all: request.all,
             any_word: false,
+            per_record: request.per_record,
+            sort: request.sort,
         },
     )
 }
@@ -198,8 +218,20 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     // phrase means reading positions, which a second pass would repeat.
     let mut has_phrase = false;
     query.query_terms(&mut |_, needs_positions| has_phrase |= needs_positions);
+    // Grouping by record leaves passages of a long record out of the page,
+    // so more are fetched to fill it.
+    let fetch = if request.per_record > 0 {
+        fetch.saturating_mul(2)
+    } else {
+        fetch
+    };
     let top_docs = TopDocs::with_limit(fetch.max(1)).order_by_score();
-    let (top, total) = if has_phrase {
+    let (top, total) = if request.sort != Sort::Relevance {
+        (
+            by_date(index, &searcher, &*query, request.sort, fetch)?,
+            searcher.search(&*query, &Count)?,
+        )
+    } else if has_phrase {
         searcher.search(&*query, &(top_docs, Count))?
     } else {
         (
@@ -207,16 +239,66 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
             searcher.search(&*query, &Count)?,
         )
     };
+    // Too few passages hold every word to fill the page: those with some
+    // of the words follow, best (most and rarest words) first. Forced
+    // words (`AND`, `+word`, quotes) stay forced.
+    let total_all_words = total;
+    let mut top: Vec<(Score, tantivy::DocAddress, bool)> =
+        top.into_iter().map(|(score, address)| (score, address, false)).collect();
+    let mut total = total;
+    let several_words = request.query.split_whitespace().nth(1).is_some();
+    if !request.any_word && request.sort == Sort::Relevance && total < wanted && several_words {
+        let any = query::build(
+            index,
+            &searcher,
+            request.query,
+            request.filters,
+            QueryOptions {
+                any_word: true,
+                ..options
+            },
+        )?;
+        let have: rustc_hash::FxHashSet<tantivy::DocAddress> =
+            top.iter().map(|(_, address, _)| *address).collect();
+        let partial = TopDocs::with_limit(fetch.max(1)).order_by_score();
+        let (more, any_total) = searcher.search(&*any.query, &(partial, Count))?;
+        top.extend(
+            more.into_iter()
+                .filter(|(_, address)| !have.contains(address))
+                .map(|(score, address)| (score, address, true)),
+        );
+        total = any_total.max(total);
+    }
     let mut hits_of = HitReader::new(index, &searcher);
     let mut candidates = Vec::with_capacity(top.len());
-    for (score, address) in top {
+    for (score, address, partial) in top {
         let mut hit = hits_of.hit(address, score)?;
+        hit.partial = partial;
         if hit.standard {
             hit.score *= STANDARD_WEIGHT;
         }
         candidates.push(hit);
     }
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    match request.sort {
+        Sort::Relevance => candidates.sort_by(|a, b| {
+            a.partial
+                .cmp(&b.partial)
+                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+        Sort::Newest | Sort::Oldest => candidates.sort_by(|a, b| {
+            let order = match (&a.date, &b.date) {
+                (Some(x), Some(y)) if request.sort == Sort::Newest => y.cmp(x),
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            order
+                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| a.id.cmp(&b.id))
+        }),
+    }
 
     let grouped: Vec<(Hit, Vec<Hit>)> = if request.all {
         candidates
@@ -226,6 +308,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     } else {
         dedup::collapse(candidates, |hit| hit.text.as_str())
     };
+    let grouped = per_record(grouped, request.per_record);
 
     let highlighter = Highlighter::new(index, &searcher, request, &built.expansions)?;
     let mut hits = Vec::with_capacity(request.limit);
@@ -251,12 +334,88 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     Ok(SearchResults {
         query: request.query.to_string(),
         total,
+        total_all_words,
         expansions: built.expansions,
         corrections: built.corrections,
         searched_as: built.searched_as,
         undated_excluded,
         hits,
     })
+}
+
+/// At most `limit` passages of one record (0: no limit), in order; each
+/// record's last passage kept counts those left out in `more_in_record`.
+fn per_record(grouped: Vec<(Hit, Vec<Hit>)>, limit: usize) -> Vec<(Hit, Vec<Hit>)> {
+    if limit == 0 {
+        return grouped;
+    }
+    let mut shown: rustc_hash::FxHashMap<String, (usize, usize)> = Default::default();
+    let mut kept: Vec<(Hit, Vec<Hit>)> = Vec::with_capacity(grouped.len());
+    for (hit, duplicates) in grouped {
+        let entry = shown.entry(hit.source.key.clone()).or_insert((0, 0));
+        if entry.0 < limit {
+            entry.0 += 1;
+            kept.push((hit, duplicates));
+            entry.1 = kept.len() - 1;
+        } else if let Some((last, _)) = kept.get_mut(entry.1) {
+            last.more_in_record += 1;
+        }
+    }
+    kept
+}
+
+/// The best `limit` matches by meeting date (newest or oldest first),
+/// undated passages after every dated one. Reads the date column of every
+/// match, which costs far less than scoring them.
+fn by_date(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    sort: Sort,
+    limit: usize,
+) -> Result<Vec<(Score, tantivy::DocAddress)>> {
+    use tantivy::collector::DocSetCollector;
+    let field_name = index.index.schema().get_field_name(index.fields.date).to_string();
+    let mut dated: Vec<(i64, tantivy::DocAddress)> = Vec::new();
+    let mut undated: Vec<tantivy::DocAddress> = Vec::new();
+    let mut columns = Vec::new();
+    for segment in searcher.segment_readers() {
+        columns.push(segment.fast_fields().date(&field_name).ok());
+    }
+    let mut addresses: Vec<tantivy::DocAddress> =
+        searcher.search(query, &DocSetCollector)?.into_iter().collect();
+    addresses.sort();
+    for address in addresses {
+        let value = columns
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(|column| column.first(address.doc_id));
+        match value {
+            Some(date) => dated.push((date.into_timestamp_nanos(), address)),
+            None => undated.push(address),
+        }
+    }
+    match sort {
+        Sort::Oldest => dated.sort_by_key(|(date, _)| *date),
+        _ => dated.sort_by_key(|(date, _)| std::cmp::Reverse(*date)),
+    }
+    // Equal dates keep every passage of the day: the cut is widened to the
+    // end of the last day taken, so the order within it is by score and id.
+    let mut cut = limit.min(dated.len());
+    while cut < dated.len() && cut > 0 && dated[cut].0 == dated[cut - 1].0 {
+        cut += 1;
+    }
+    let mut top: Vec<(Score, tantivy::DocAddress)> = dated[..cut]
+        .iter()
+        .map(|(_, address)| (0.0, *address))
+        .collect();
+    top.extend(
+        undated
+            .into_iter()
+            .take(limit.saturating_sub(cut))
+            .map(|address| (0.0, address)),
+    );
+    Ok(top)
 }
 
 /// Chooses which words of a passage to mark. The user's own words are
@@ -478,6 +637,8 @@ impl HitReader<'_> {
             resolution: number(fields.resolution) == 1,
             standard: number(fields.standard) == 1,
             also_in: Vec::new(),
+            more_in_record: 0,
+            partial: false,
         })
     }
 }
@@ -715,6 +876,8 @@ pub fn all_matches(
         limit: 1,
         all: true,
         any_word: false,
+        per_record: 0,
+        sort: Sort::Relevance,
     };
     request.limit = run(index, &request)?.total.max(1);
     run(index, &request)

@@ -336,3 +336,53 @@ fn a_folder_that_is_not_a_council_is_never_the_council() {
         Some("corpus folder of a known council")
     );
 }
+
+/// A `util`-free workspace: the record in a corpus folder, indexed by the
+/// binary.
+fn scrutiny_json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let output = assert_cmd::Command::cargo_bin("scrutiny")
+        .unwrap()
+        .current_dir(root)
+        .env_remove("SCRUTINY_INDEX")
+        .env_remove("SCRUTINY_CORPUS")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--json")
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "{args:?}: {error}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn compare_puts_each_meeting_of_an_issue_page_in_its_own_year_and_committee() {
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("corpus/eastmoor");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(
+        set("devset").join("eastmoor/issue-cse-strategy.txt"),
+        folder.join("issue-cse-strategy.txt"),
+    )
+    .unwrap();
+    let keys = |by: &str| -> Vec<String> {
+        let comparison = scrutiny_json(
+            root.path(),
+            &["compare", "child sexual exploitation", "--by", by],
+        );
+        let mut keys: Vec<String> = comparison["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|group| group["key"].as_str().unwrap_or_default().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys("year"), ["2014", "2015"]);
+    assert_eq!(keys("committee"), ["Cabinet", "Children's Select Committee"]);
+}

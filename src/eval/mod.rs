@@ -10,6 +10,8 @@
 //! or ten when more are judged.
 
 pub mod extraction;
+pub mod fts5;
+pub mod records;
 
 use std::path::Path;
 

@@ -118,6 +118,13 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
             .collect();
         writeln!(out, "  {LABEL}also in: {}{LABEL:#}", places.join("; "))?;
     }
+    if hit.more_in_record > 0 {
+        writeln!(
+            out,
+            "  {LABEL}… {} more in this record (--per-record 0 shows them){LABEL:#}",
+            hit.more_in_record
+        )?;
+    }
     Ok(())
 }
 
@@ -182,24 +189,60 @@ pub fn index_summary(out: &mut impl Write, summary: &IndexSummary) -> io::Result
 
 /// What `scrutiny extract` shows for one file.
 pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
+    // Where a field's value came from: "(line 3: date line)".
+    let source = |field: &str| {
+        report
+            .sources
+            .iter()
+            .find(|source| source.field == field)
+            .map(|source| match source.line {
+                0 => format!("  {LINES}({}){LINES:#}", source.rule),
+                line => format!("  {LINES}(line {line}: {}){LINES:#}", source.rule),
+            })
+            .unwrap_or_default()
+    };
     let unknown =
         |value: &Option<String>, what: &str| value.clone().unwrap_or_else(|| format!("({what})"));
     writeln!(out, "{PATH}{}{PATH:#}", printable(&report.path))?;
     writeln!(
         out,
-        "  {LABEL}council  {LABEL:#} {}",
-        unknown(&report.council, "unknown")
+        "  {LABEL}council  {LABEL:#} {}{}",
+        unknown(&report.council, "unknown"),
+        if report.council.is_some() {
+            source("council")
+        } else {
+            String::new()
+        }
     )?;
     writeln!(
         out,
-        "  {LABEL}committee{LABEL:#} {}",
-        unknown(&report.committee, "unknown")
+        "  {LABEL}committee{LABEL:#} {}{}",
+        unknown(&report.committee, "unknown"),
+        if report.committee.is_some() {
+            source("committee")
+        } else {
+            String::new()
+        }
     )?;
     writeln!(
         out,
-        "  {LABEL}date     {LABEL:#} {}",
-        unknown(&report.date, "not stated")
+        "  {LABEL}date     {LABEL:#} {}{}",
+        unknown(&report.date, "not stated"),
+        if report.date.is_some() {
+            source("date")
+        } else {
+            String::new()
+        }
     )?;
+    for meeting in &report.meetings {
+        writeln!(
+            out,
+            "  {LABEL}meeting  {LABEL:#} {} {}  {LINES}(line {}){LINES:#}",
+            meeting.date.as_deref().unwrap_or("(no date)"),
+            meeting.committee.as_deref().unwrap_or("(no committee)"),
+            meeting.line
+        )?;
+    }
     writeln!(out, "  {LABEL}kind     {LABEL:#} {}", report.kind_name())?;
     if let Some(url) = &report.url {
         writeln!(out, "  {LABEL}url      {LABEL:#} {url}")?;
@@ -217,9 +260,10 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
                 None => format!(" (lines {})", crate::search::place(lines, None)),
             })
             .unwrap_or_default();
+        let standard = if item.standard { " [standard]" } else { "" };
         writeln!(
             out,
-            "  {TITLE}{number}{TITLE:#} {}{LABEL}{lines}{LABEL:#}",
+            "  {TITLE}{number}{TITLE:#} {}{standard}{LABEL}{lines}{LABEL:#}",
             item.title.as_deref().unwrap_or("(untitled)")
         )?;
         for officer in &item.officers {
@@ -237,6 +281,26 @@ pub fn record(out: &mut impl Write, report: &RecordReport) -> io::Result<()> {
     people(out, "members  ", &report.members)?;
     people(out, "also     ", &report.also_attending)?;
     people(out, "apologies", &report.apologies)?;
+    people(out, "clerks   ", &report.clerks)?;
+    // Where the people and items were read, line by line.
+    let read_from: Vec<&crate::extract::Source> = report
+        .sources
+        .iter()
+        .filter(|source| matches!(source.field, "items" | "members" | "officers"))
+        .collect();
+    if !read_from.is_empty() {
+        writeln!(out, "  {LABEL}read from{LABEL:#}")?;
+        for source in read_from {
+            writeln!(
+                out,
+                "    {LINES}line {:<4}{LINES:#} {:<8} {}  {LINES}({}){LINES:#}",
+                source.line,
+                source.field,
+                printable(&source.value),
+                source.rule
+            )?;
+        }
+    }
     for warning in &report.warnings {
         writeln!(out, "  {LABEL}note     {LABEL:#} {warning}")?;
     }
@@ -498,6 +562,56 @@ pub fn eval(out: &mut impl Write, report: &EvalReport) -> io::Result<()> {
         out,
         "{TITLE}{:width$}  {:>7.3}  {:>5.3}  {:>9.3}{TITLE:#}",
         "mean", report.ndcg_at_10, report.mrr, report.recall_at_10
+    )
+}
+
+/// Prints scrutiny's and the FTS5 baseline's measures side by side, per
+/// query (judged per record).
+pub fn record_eval(
+    out: &mut impl Write,
+    report: &crate::eval::records::RecordEvalReport,
+) -> io::Result<()> {
+    let width = report
+        .scrutiny
+        .queries
+        .iter()
+        .map(|score| score.query.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{LABEL}{:width$}  {:^22}  {:^22}{LABEL:#}",
+        "", "scrutiny", "FTS5 (OR, bm25)"
+    )?;
+    writeln!(
+        out,
+        "{LABEL}{:width$}  nDCG@10     RR  recall  nDCG@10     RR  recall{LABEL:#}",
+        "query"
+    )?;
+    for (ours, theirs) in report.scrutiny.queries.iter().zip(&report.fts5.queries) {
+        writeln!(
+            out,
+            "{:width$}  {:>7.3}  {:>5.3}  {:>6.3}  {:>7.3}  {:>5.3}  {:>6.3}",
+            ours.query,
+            ours.ndcg,
+            ours.reciprocal_rank,
+            ours.recall,
+            theirs.ndcg,
+            theirs.reciprocal_rank,
+            theirs.recall
+        )?;
+    }
+    writeln!(
+        out,
+        "{TITLE}{:width$}  {:>7.3}  {:>5.3}  {:>6.3}  {:>7.3}  {:>5.3}  {:>6.3}{TITLE:#}",
+        format!("mean of {}", report.queries),
+        report.scrutiny.ndcg_at_10,
+        report.scrutiny.mrr,
+        report.scrutiny.recall_at_10,
+        report.fts5.ndcg_at_10,
+        report.fts5.mrr,
+        report.fts5.recall_at_10
     )
 }
 
@@ -835,6 +949,17 @@ pub fn search_tally(out: &mut impl Write, results: &SearchResults) -> io::Result
         results.hits.len(),
         counted(results.total, "matching passage")
     )?;
+    if results.total > results.total_all_words {
+        let all = results.total_all_words;
+        let some = results.total - all;
+        let hold = |count: usize| if count == 1 { "holds" } else { "hold" };
+        writeln!(
+            out,
+            "{all} {} every word; {some} {} only some, shown after",
+            hold(all),
+            hold(some)
+        )?;
+    }
     if results.undated_excluded > 0 {
         writeln!(
             out,

@@ -108,8 +108,30 @@ pub fn search_page(
         format!("{query} — search")
     };
     let page_size = request.limit;
+    let order = html! {
+        label {
+            "Order"
+            select name="sort" {
+                @for (value, label, sort) in [
+                    ("relevance", "best match first", request::Sort::Relevance),
+                    ("newest", "newest meeting first", request::Sort::Newest),
+                    ("oldest", "oldest meeting first", request::Sort::Oldest),
+                ] {
+                    option value=(value) selected[request.sort == sort] { (label) }
+                }
+            }
+        }
+        label {
+            "Passages per record"
+            select name="per_record" {
+                @for (value, label) in [(2, "2"), (1, "1"), (5, "5"), (0, "all")] {
+                    option value=(value) selected[request.per_record == value] { (label) }
+                }
+            }
+        }
+    };
     let content = html! {
-        (search_form("/", selection, councils, html! {}))
+        (search_form("/", selection, councils, order))
         @if let Some((results, facets)) = found {
             @let first = (request.page - 1) * page_size;
             @let end = (first + page_size).min(results.hits.len());
@@ -145,7 +167,18 @@ pub fn search_page(
                 (facet_panel(request, facets))
                 section aria-label="Results" {
                     ol class="hits" start=(first + 1) {
-                        @for hit in shown { li { (hit_card(hit, query)) } }
+                        @for hit in shown {
+                            li {
+                                (hit_card(hit, query))
+                                @if hit.more_in_record > 0 {
+                                    p class="more" {
+                                        a href={ "/?" (every_passage(request)) } {
+                                            (hit.more_in_record) " more in this record"
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                     (pager(request, results.hits.len() > first + page_size))
                 }
@@ -153,6 +186,15 @@ pub fn search_page(
         }
     };
     layout(&title, selection, "/", content)
+}
+
+/// The request with every passage of each record shown.
+fn every_passage(request: &SearchRequest) -> String {
+    request::to_query_string(&SearchRequest {
+        page: 1,
+        per_record: 0,
+        ..request.clone()
+    })
 }
 
 /// The request as a query string for links to its first page.
