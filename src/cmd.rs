@@ -180,10 +180,10 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
     if eval::records::judges_records(file) {
         // Judged per record: over the records beside the set and the seeds,
         // in an index of their own.
-        let queries = eval::records::load(file)?;
+        let (queries, councils) = eval::records::load(file)?;
         let scratch = tempfile::tempdir()?;
         let seeds = args.common.corpus.clone().unwrap_or_else(|| "corpus".into());
-        let corpus = eval::records::build_corpus(file, &seeds, scratch.path())?;
+        let corpus = eval::records::build_corpus(file, &seeds, &councils, scratch.path())?;
         let index_path = scratch.path().join("index");
         ingest::run(&ingest::IndexOptions {
             corpus,

@@ -22,6 +22,11 @@ const PASSAGES_READ: usize = 200;
 #[derive(Debug, Deserialize)]
 struct JudgedFile {
     query: Vec<RecordQuery>,
+    /// The council of each council folder, for the records in it that do
+    /// not name their council (written into the folder's sidecar, as a
+    /// user would).
+    #[serde(default)]
+    councils: std::collections::BTreeMap<String, String>,
 }
 
 /// One query judged per record, with the filters it is run with.
@@ -70,8 +75,9 @@ fn invalid(path: &Path, reason: String) -> Error {
     }
 }
 
-/// Reads a set judged per record.
-pub fn load(path: &Path) -> Result<Vec<RecordQuery>> {
+/// Reads a set judged per record: its queries, and the council of each
+/// council folder.
+pub fn load(path: &Path) -> Result<(Vec<RecordQuery>, Vec<(String, String)>)> {
     let text = std::fs::read_to_string(path).map_err(|error| invalid(path, error.to_string()))?;
     let file: JudgedFile =
         toml::from_str(&text).map_err(|error| invalid(path, error.message().to_string()))?;
@@ -88,12 +94,17 @@ pub fn load(path: &Path) -> Result<Vec<RecordQuery>> {
             }
         }
     }
-    Ok(file.query)
+    Ok((file.query, file.councils.into_iter().collect()))
 }
 
 /// Builds the corpus a per-record set is judged over: the `records/`
 /// folder beside the set, and the seeds under `seeds/`.
-pub fn build_corpus(set: &Path, seeds: &Path, into: &Path) -> Result<PathBuf> {
+pub fn build_corpus(
+    set: &Path,
+    seeds: &Path,
+    councils: &[(String, String)],
+    into: &Path,
+) -> Result<PathBuf> {
     let records = set.parent().unwrap_or(Path::new(".")).join("records");
     if !records.is_dir() {
         return Err(invalid(
@@ -104,6 +115,11 @@ pub fn build_corpus(set: &Path, seeds: &Path, into: &Path) -> Result<PathBuf> {
     let corpus = into.join("corpus");
     copy_tree(&records, &corpus).map_err(|error| invalid(set, error.to_string()))?;
     copy_tree(seeds, &corpus.join("seeds")).map_err(|error| invalid(seeds, error.to_string()))?;
+    for (folder, council) in councils {
+        let sidecar = format!("council = {}\n", toml::Value::String(council.clone()));
+        std::fs::write(corpus.join(folder).join("scrutiny.toml"), sidecar)
+            .map_err(|error| invalid(set, format!("folder {folder}: {error}")))?;
+    }
     Ok(corpus)
 }
 

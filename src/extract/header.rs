@@ -135,6 +135,16 @@ pub enum Fact {
     Council { name: String, rule: &'static str },
 }
 
+/// `pattern`'s captures in `text`. Most lines match none of the patterns,
+/// and a plain match test, unlike a capture search, allocates nothing.
+pub(crate) fn matched<'h>(pattern: &Regex, text: &'h str) -> Option<regex::Captures<'h>> {
+    if pattern.is_match(text) {
+        pattern.captures(text)
+    } else {
+        None
+    }
+}
+
 fn date_in(text: &str) -> Option<Date> {
     find_date(text).map(|(date, _)| date)
 }
@@ -176,9 +186,11 @@ pub fn is_committee_name(name: &str) -> bool {
 
 /// The council named at the start of a banner or heading line.
 pub fn council_in(line: &str) -> Option<String> {
-    let captures = COUNCIL_NAME
-        .captures(line)
-        .or_else(|| COUNCIL_NAME_CAPS.captures(line))?;
+    if !line.contains("Council") && !line.contains("COUNCIL") {
+        return None;
+    }
+    let captures = matched(&COUNCIL_NAME, line)
+        .or_else(|| matched(&COUNCIL_NAME_CAPS, line))?;
     let name = captures[1].trim().to_string();
     // "Full Council", "County Council" alone and the like name no council.
     let first = name.split_whitespace().next().unwrap_or_default();
@@ -192,7 +204,12 @@ pub fn council_in(line: &str) -> Option<String> {
 /// What `line` states about the meeting, if it is one of the header forms.
 /// `header` is true before the record's first item, where more forms apply.
 pub fn fact(line: &str, header: bool) -> Option<Fact> {
-    if let Some(captures) = MEETING.captures(line) {
+    // Header lines are short; a paragraph is never one.
+    if line.len() > 400 {
+        return None;
+    }
+    let meeting = line.starts_with("Meeting");
+    if let Some(captures) = meeting.then(|| matched(&MEETING, line)).flatten() {
         return Some(Fact::Meeting {
             date: date_in(&captures[1]),
             committee: clean_committee(&captures[2]),
@@ -202,7 +219,8 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "Meeting: line",
         });
     }
-    if let Some(captures) = CMIS.captures(line) {
+    let digit_first = line.starts_with(|character: char| character.is_ascii_digit());
+    if let Some(captures) = digit_first.then(|| matched(&CMIS, line)).flatten() {
         let committee = clean_committee(&captures[2]);
         if is_committee_name(&committee) {
             return Some(Fact::Meeting {
@@ -216,27 +234,27 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
     if !header {
         return None;
     }
-    if let Some(captures) = DECIDED_AT.captures(line) {
+    if let Some(captures) = matched(&DECIDED_AT, line) {
         return Some(Fact::Header {
             committee: captures.get(2).map(|name| clean_committee(name.as_str())),
             date: date_in(&captures[1]),
             rule: "Decided at meeting:",
         });
     }
-    if let Some(captures) = DECISION_MAKER.captures(line) {
+    if let Some(captures) = matched(&DECISION_MAKER, line) {
         return Some(Fact::Committee {
             name: clean_committee(&captures[1]),
             rule: "Decision Maker:",
         });
     }
-    if let Some(captures) = DATE_LABEL.captures(line) {
+    if let Some(captures) = matched(&DATE_LABEL, line) {
         return date_in(&captures[1]).map(|date| Fact::Header {
             committee: None,
             date: Some(date),
             rule: "date label",
         });
     }
-    if let Some(captures) = REPORT_TO.captures(line) {
+    if let Some(captures) = matched(&REPORT_TO, line) {
         let name = clean_committee(&captures[1]);
         if is_committee_name(&name) || name.split_whitespace().count() <= 8 {
             return Some(Fact::Committee {
@@ -245,14 +263,13 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = SUBJECT.captures(line) {
+    if let Some(captures) = matched(&SUBJECT, line) {
         return Some(Fact::Subject(captures[1].trim().to_string()));
     }
-    if let Some(captures) = AGENDA_ITEM_NUMBER.captures(line) {
+    if let Some(captures) = matched(&AGENDA_ITEM_NUMBER, line) {
         return Some(Fact::ItemNumber(captures[1].to_string()));
     }
-    if let Some(captures) = MINUTES_HELD
-        .captures(line)
+    if let Some(captures) = matched(&MINUTES_HELD, line)
         .filter(|captures| !REPORTED.is_match(&captures[2]))
     {
         let named = clean_committee(&captures[1]);
@@ -263,7 +280,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "minutes … held on",
         });
     }
-    if let Some(captures) = HELD.captures(line) {
+    if let Some(captures) = matched(&HELD, line) {
         if let Some(date) = date_in(&captures[1]) {
             return Some(Fact::Header {
                 committee: None,
@@ -272,7 +289,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = MINUTES_DASH.captures(line) {
+    if let Some(captures) = matched(&MINUTES_DASH, line) {
         if let Some(date) = date_in(&captures[1]) {
             return Some(Fact::Header {
                 committee: None,
@@ -288,7 +305,8 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "date line",
         });
     }
-    if let Some(captures) = DATED_HEADER.captures(line) {
+    let dashed = line.contains(" - ") || line.contains(" – ");
+    if let Some(captures) = dashed.then(|| matched(&DATED_HEADER, line)).flatten() {
         let committee = clean_committee(&captures[1]);
         if let Some(date) = date_in(&captures[2]) {
             let (council, committee) = split_council(&committee);
@@ -301,7 +319,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             }
         }
     }
-    if let Some(captures) = MINUTES_OF.captures(line) {
+    if let Some(captures) = matched(&MINUTES_OF, line) {
         let name = clean_committee(&captures[1]);
         if is_committee_name(&name) {
             return Some(Fact::Header {
@@ -311,7 +329,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = ORGANISED_BY.captures(line) {
+    if let Some(captures) = matched(&ORGANISED_BY, line) {
         if let Some(name) = council_in(captures[1].trim()) {
             return Some(Fact::Council {
                 name,

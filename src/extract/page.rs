@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::header::{self, Fact};
+use super::header::{self, matched, Fact};
 use super::people::{self, Attendee, Mention, Person};
 use super::{Item, Meeting, Record, RecordKind, Source};
 use crate::read::{Block, Line, Text};
@@ -196,9 +196,10 @@ fn units(text: &Text) -> Vec<Unit> {
             });
             continue;
         }
-        let starts_structure = NUMBER_ONLY.is_match(&line.text)
-            || LIST_LABEL.is_match(&line.text)
-            || header::fact(&line.text, false).is_some();
+        let starts_structure = joining
+            && (NUMBER_ONLY.is_match(&line.text)
+                || LIST_LABEL.is_match(&line.text)
+                || header::fact(&line.text, false).is_some());
         if joining && !starts_structure {
             let unit = units.last_mut().unwrap();
             unit.text.push(' ');
@@ -214,9 +215,14 @@ fn units(text: &Text) -> Vec<Unit> {
             });
         }
         fresh = false;
-        let lower = line.text.to_lowercase();
-        joining = (lower.ends_with(',') && lower.len() < 200 && !lower.contains(". "))
-            || RUNS_ON.iter().any(|word| lower.ends_with(word)) && lower.len() < 200;
+        let text = line.text.as_str();
+        let ends_with = |word: &str| {
+            text.len() >= word.len()
+                && text.is_char_boundary(text.len() - word.len())
+                && text[text.len() - word.len()..].eq_ignore_ascii_case(word)
+        };
+        joining = text.len() < 200
+            && (text.ends_with(',') && !text.contains(". ") || RUNS_ON.iter().any(|word| ends_with(word)));
     }
     units
 }
@@ -307,7 +313,12 @@ impl Parser {
     fn unit(&mut self, unit: &Unit, next: Option<&Unit>) {
         let text = unit.text.trim();
         let line = unit.line();
-        let lower = text.to_lowercase();
+        // Furniture and labels are short: the head of a long line is enough.
+        let lower = if text.len() <= 96 {
+            text.to_lowercase()
+        } else {
+            text.chars().take(48).collect::<String>().to_lowercase()
+        };
         let bare = lower.trim_end_matches(':').trim();
 
         if self.expect_subject {
@@ -351,9 +362,10 @@ impl Parser {
             || lower.starts_with("home >")
             || lower.contains(" > ") && lower.starts_with("home")
             || lower.starts_with("view the decision for item")
-            || CHROME_LABELS
-                .iter()
-                .any(|label| bare == *label || lower.starts_with(&format!("{label}:")))
+            || CHROME_LABELS.iter().any(|label| {
+                bare == *label
+                    || lower.starts_with(label) && lower[label.len()..].starts_with(':')
+            })
         {
             if bare.starts_with("item number") {
                 self.aks_table = true;
@@ -382,7 +394,7 @@ impl Parser {
                 self.note("kind", text, line, "page heading");
                 return;
             }
-            if let Some(captures) = COMMENTS.captures(text) {
+            if let Some(captures) = matched(&COMMENTS, text) {
                 self.kind = PageKind::Comments;
                 let committee = captures[1].trim().to_string();
                 self.set_committee(&committee, line, "Comments from …:");
@@ -394,7 +406,7 @@ impl Parser {
         }
 
         // A bracketed attendance note belongs to the item it sits in.
-        if let Some(captures) = BRACKET_ATTENDANCE.captures(text) {
+        if let Some(captures) = matched(&BRACKET_ATTENDANCE, text) {
             let people = people::parse_people_list(&captures[1]);
             self.ensure_item(line);
             for person in people {
@@ -403,16 +415,23 @@ impl Parser {
             return;
         }
 
-        // Lines that state the meeting.
-        let header_zone = !self.header_done || self.single_subject();
-        if let Some(fact) = header::fact(text, header_zone) {
+        // Lines that state the meeting. On a page of one subject the labels
+        // may come after its text ("Date of decision:"): short lines and
+        // labelled ones are tried there.
+        let labelled = text.len() < 120
+            || text
+                .char_indices()
+                .take_while(|(at, _)| *at < 48)
+                .any(|(_, character)| character == ':');
+        let header_zone = !self.header_done || self.single_subject() && labelled;
+        if let Some(fact) = header::fact(text, header_zone).filter(|_| text.len() < 400) {
             if self.take_fact(fact, unit) {
                 return;
             }
         }
 
         // Attendance lists.
-        if let Some(captures) = LIST_LABEL.captures(text) {
+        if let Some(captures) = matched(&LIST_LABEL, text) {
             let label = captures
                 .get(1)
                 .or_else(|| captures.get(2))
@@ -759,7 +778,7 @@ impl Parser {
         if matches!(self.kind, PageKind::Report | PageKind::Decision | PageKind::Comments) {
             return false;
         }
-        if let Some(captures) = NUMBER_ONLY.captures(text) {
+        if let Some(captures) = matched(&NUMBER_ONLY, text) {
             if self.single_subject() {
                 return false;
             }
@@ -770,7 +789,7 @@ impl Parser {
             self.expect_title = true;
             return true;
         }
-        if let Some(captures) = NUMBERED.captures(text) {
+        if let Some(captures) = matched(&NUMBERED, text) {
             let number = number_of(&captures[1]);
             // On an issue or agenda item page the numbered line is known
             // by its place, under a "Meeting:" line, whatever its markup.
@@ -829,7 +848,7 @@ impl Parser {
             && is_title(text)
             && text.split_whitespace().count() <= 10
             && next.is_some_and(|next| {
-                next.text.len() > 60 && next.text.ends_with('.') && NUMBERED.captures(&next.text).is_none()
+                next.text.len() > 60 && next.text.ends_with('.') && matched(&NUMBERED, &next.text).is_none()
             })
             && (self.header_done || !self.record.members.is_empty() || self.record.date.is_some())
         {
@@ -861,15 +880,17 @@ impl Parser {
                 .is_some_and(|title| title.to_lowercase().contains("apolog"))
         });
         for sentence in sentences(text) {
-            let lowered = sentence.to_lowercase();
-            let apologies = (apologies_item || lowered.contains("apolog"))
-                && !lowered.contains("substitut")
-                && !lowered.contains(" attended")
-                && !lowered.contains(" present");
+            let apologies = || {
+                let lowered = sentence.to_lowercase();
+                (apologies_item || lowered.contains("apolog"))
+                    && !lowered.contains("substitut")
+                    && !lowered.contains(" attended")
+                    && !lowered.contains(" present")
+            };
             for mention in people::mentions(sentence) {
                 match mention {
                     Mention::Councillor(person) => {
-                        if apologies {
+                        if apologies() {
                             if !self.record.members.iter().any(|known| same_person(known, &person)) {
                                 self.record.apologies.push(person);
                             }
@@ -893,17 +914,40 @@ impl Parser {
                     }
                 }
             }
-            // People named earlier (in the attendance list) and named
-            // again here in full.
-            let named: Vec<Person> = self
-                .known
-                .iter()
-                .filter(|known| known.name.split_whitespace().count() >= 2 && contains_name(sentence, &known.name))
-                .cloned()
-                .collect();
-            for person in named {
-                self.add_officer(person, line, "attendee named in the item");
+        }
+        // People named earlier (in the attendance list) and named again
+        // here in full.
+        let surnames: Vec<&str> = self
+            .known
+            .iter()
+            .filter(|known| known.name.split_whitespace().nth(1).is_some())
+            .map(surname_of)
+            .collect();
+        let mut seen: Vec<&str> = Vec::new();
+        if !surnames.is_empty() {
+            for word in text.split(|character: char| {
+                !(character.is_alphanumeric() || "'’-".contains(character))
+            }) {
+                if word.starts_with(|character: char| character.is_uppercase())
+                    && surnames.contains(&word)
+                    && !seen.contains(&word)
+                {
+                    seen.push(word);
+                }
             }
+        }
+        let named: Vec<Person> = self
+            .known
+            .iter()
+            .filter(|known| {
+                known.name.split_whitespace().nth(1).is_some()
+                    && seen.contains(&surname_of(known))
+                    && contains_name(text, &known.name)
+            })
+            .cloned()
+            .collect();
+        for person in named {
+            self.add_officer(person, line, "attendee named in the item");
         }
         // The running text itself: one block per source block.
         let item = self.items.last_mut().unwrap();

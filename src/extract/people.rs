@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use super::header::matched;
+
 /// A person named in a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Person {
@@ -285,9 +287,12 @@ pub fn is_name(text: &str, single: bool) -> bool {
             && bare
                 .chars()
                 .all(|character| character.is_alphabetic() || "'’-.".contains(character))
-            && !NOT_NAME.contains(&bare)
+            && !NOT_NAME_SET.contains(bare)
     })
 }
+
+static NOT_NAME_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| NOT_NAME.iter().copied().collect());
 
 /// A member written with their councillor title, or a list entry read
 /// as a councillor's name.
@@ -520,18 +525,6 @@ pub enum Mention {
     Brief { title: String, surname: String },
 }
 
-static CANDIDATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    let ranks: Vec<String> = PERSON_TITLES
-        .iter()
-        .map(|title| regex::escape(title))
-        .collect();
-    regex::Regex::new(&format!(
-        r"(?:(?-u:\b)(?:{})\.?\s+)?(?:\p{{Lu}}[\p{{L}}'’-]*\.?\s+|(?:de|van|von|le|la|da)\s+){{0,3}}\p{{Lu}}[\p{{L}}'’-]+(?:\s+(?:OBE|MBE|CBE|KC|QC))?",
-        ranks.join("|")
-    ))
-    .unwrap()
-});
-
 static COUNCILLOR_MENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?-u:\b)(County Councillor|Councillor|Cllr\.?)\s+((?:(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+)?(?:\p{Lu}\.?\s+){0,2}\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)?)",
@@ -559,6 +552,78 @@ static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
         .unwrap()
 });
 
+/// Where names may be: runs of capitalised words ("Detective Inspector
+/// Ruth Penrose", "Gillian Harte OBE", "K. Tate"), each cut where
+/// punctuation other than a name's own ends a word. A run that is not a
+/// name as a whole offers its last two and three words (a role's words
+/// before a name: "Board Manager Andrew Kettle").
+fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<Vec<std::ops::Range<usize>>> = Vec::new();
+    let mut run: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut at = 0;
+    for word in text.split(' ') {
+        let start = at;
+        at += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let leading = word.len() - word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']).len();
+        let core = word[leading..].trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
+        // A full stop ends a name unless it is an initial's ("K.").
+        let (core, stop) = match core.strip_suffix('.') {
+            Some(bare) if bare.chars().count() > 1 && !PERSON_TITLES.contains(&bare) => (bare, true),
+            _ => (core, false),
+        };
+        let name_like = core.chars().next().is_some_and(char::is_uppercase)
+            && core
+                .chars()
+                .all(|character| character.is_alphabetic() || "'’-.".contains(character));
+        if leading > 0 || !name_like {
+            if !run.is_empty() {
+                runs.push(std::mem::take(&mut run));
+            }
+            if !name_like {
+                continue;
+            }
+        }
+        let begin = start + leading;
+        run.push(begin..begin + core.len());
+        if stop || core.len() + leading < word.len() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    let mut out = Vec::new();
+    for run in runs {
+        let whole = run[0].start..run[run.len() - 1].end;
+        out.push(whole);
+        for tail in [3, 2] {
+            if run.len() > tail {
+                out.push(run[run.len() - tail].start..run[run.len() - 1].end);
+            }
+        }
+    }
+    out
+}
+
+/// True when `text` has two capitalised words in a row or a rank: the
+/// least a name needs. Most sentences of minutes have neither, and this
+/// byte scan costs far less than looking for names.
+fn may_name_someone(text: &str) -> bool {
+    let mut previous_capital = false;
+    for word in text.split_ascii_whitespace() {
+        let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
+        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        if capital && (previous_capital || PERSON_TITLES.contains(&word.trim_end_matches(['.', ',']))) {
+            return true;
+        }
+        previous_capital = capital && !word.ends_with([',', '.', ';', ':', ')']);
+    }
+    false
+}
+
 /// The people running text names: councillors; people with a role beside
 /// their name ("Pat Example, Head of Safeguarding, presented", "The Head
 /// of Safeguarding (Pat Example) reported", "[Pat Example (role) in
@@ -566,8 +631,15 @@ static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// with no name ("the Licensing Manager reported") names nobody.
 pub fn mentions(text: &str) -> Vec<Mention> {
     let mut found = Vec::new();
+    if !may_name_someone(text) {
+        return Vec::new();
+    }
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    for captures in COUNCILLOR_MENTION.captures_iter(text) {
+    let councillors = text.contains("Councillor") || text.contains("Cllr");
+    for captures in COUNCILLOR_MENTION
+        .captures_iter(text)
+        .take_while(|_| councillors)
+    {
         let whole = captures.get(0).map_or(0..0, |whole| whole.range());
         let name = captures[2].trim();
         let title = captures[1].trim_end_matches('.');
@@ -576,18 +648,23 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         }
         taken.push(whole);
     }
-    for candidate in CANDIDATE.find_iter(text) {
-        let range = candidate.range();
+    for range in candidates(text) {
         if taken.iter().any(|taken| taken.start < range.end && range.start < taken.end) {
             continue;
         }
-        let written = candidate.as_str().trim();
+        let written = text[range.clone()].trim();
         let (rank, bare) = split_person_title(written);
         let single = bare.split_whitespace().count() == 1;
         if !is_name(bare, rank.is_some()) {
             continue;
         }
-        let before = &text[..range.start];
+        // The role before a name sits just before it: only the last words
+        // are looked at, so long sentences cost no more per name.
+        let mut from = range.start.saturating_sub(120);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..range.start];
         let after = &text[range.end..];
         let role = if let Some(captures) = after
             .strip_prefix(" (")
@@ -595,15 +672,15 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             .map(|(inside, _)| inside)
         {
             Some(captures.trim().to_string())
-        } else if let Some(captures) = ROLE_BEFORE.captures(before).filter(|_| {
+        } else if let Some(captures) = matched(&ROLE_BEFORE, before).filter(|_| {
             after.starts_with(',') || after.starts_with(')')
         }) {
             Some(captures[1].trim().to_string())
-        } else if let Some(captures) = ROLE_AFTER.captures(after) {
+        } else if let Some(captures) = matched(&ROLE_AFTER, after) {
             let role = captures[1].trim();
             (rank.is_some() || role.chars().next().is_some_and(char::is_uppercase))
                 .then(|| role.to_string())
-        } else if let Some(captures) = OF_ORGANISATION.captures(after).filter(|_| rank.is_some()) {
+        } else if let Some(captures) = matched(&OF_ORGANISATION, after).filter(|_| rank.is_some()) {
             Some(captures[1].trim().to_string())
         } else {
             None
@@ -618,6 +695,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                         surname: bare.to_string(),
                     },
                 ));
+                taken.push(range);
             }
             continue;
         }
@@ -635,6 +713,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
                 role,
             }),
         ));
+        taken.push(range);
     }
     found.sort_by_key(|(start, _)| *start);
     found.into_iter().map(|(_, mention)| mention).collect()
