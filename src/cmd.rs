@@ -182,7 +182,11 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> anyhow::Result<u8> {
         // in an index of their own.
         let (queries, councils) = eval::records::load(file)?;
         let scratch = tempfile::tempdir()?;
-        let seeds = args.common.corpus.clone().unwrap_or_else(|| "corpus".into());
+        let seeds = args
+            .common
+            .corpus
+            .clone()
+            .unwrap_or_else(|| "corpus".into());
         let corpus = eval::records::build_corpus(file, &seeds, &councils, scratch.path())?;
         let index_path = scratch.path().join("index");
         ingest::run(&ingest::IndexOptions {

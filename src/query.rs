@@ -588,6 +588,24 @@ pub struct BuiltQuery {
     pub searched_as: Option<String>,
 }
 
+/// True when the query, as it will be read, excludes something (`-word`,
+/// `NOT word`): an expert's query, whose other words all count.
+pub fn excludes(query: &str) -> bool {
+    fn walk(ast: &UserInputAst) -> bool {
+        match ast {
+            UserInputAst::Clause(children) => children
+                .iter()
+                .any(|(occur, child)| *occur == Some(Occur::MustNot) || walk(child)),
+            UserInputAst::Boost(inner, _) => walk(inner),
+            UserInputAst::Leaf(_) => false,
+        }
+    }
+    let Ok(prepared) = prepare(query) else {
+        return true;
+    };
+    query_grammar::parse_query(&prepared.text).map_or(true, |ast| walk(&ast))
+}
+
 /// Builds the tantivy query for a query text and filters.
 pub fn build(
     index: &ScrutinyIndex,
@@ -804,6 +822,7 @@ impl Expander<'_> {
 
     fn clause(&mut self, children: Vec<(Option<Occur>, UserInputAst)>) -> Result<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any_forced = false;
         let mut position = 0;
         while position < children.len() {
             if let Some((length, query)) = self.glossary_run(&children[position..])? {
@@ -812,11 +831,32 @@ impl Expander<'_> {
                 continue;
             }
             let (occur, child) = children[position].clone();
+            // With any word enough, a field (`council:wiltshire`) or a
+            // quoted phrase still must match: the user typed it as one.
+            let forced = occur.is_none()
+                && self.default_occur == Occur::Should
+                && match &child {
+                    UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+                        UserInputLeaf::Literal(literal) => {
+                            literal.field_name.is_some()
+                                || literal.delimiter == Delimiter::DoubleQuotes
+                        }
+                        UserInputLeaf::Range { field, .. } => field.is_some(),
+                        _ => false,
+                    },
+                    _ => false,
+                };
             let query = match child {
                 UserInputAst::Leaf(leaf) => self.leaf(*leaf)?,
                 other => self.convert(other)?,
             };
-            clauses.push((self.occur(occur), query));
+            let occur = if forced {
+                Occur::Must
+            } else {
+                self.occur(occur)
+            };
+            any_forced |= forced;
+            clauses.push((occur, query));
             position += 1;
         }
         if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
@@ -826,6 +866,13 @@ impl Expander<'_> {
         }
         if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
             return Ok(clauses.remove(0).1);
+        }
+        // A field or phrase held as required leaves the words optional:
+        // at least one of them must still match.
+        if any_forced && clauses.iter().any(|(occur, _)| *occur == Occur::Should) {
+            return Ok(Box::new(BooleanQuery::with_minimum_required_clauses(
+                clauses, 1,
+            )));
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
@@ -1028,7 +1075,11 @@ impl Expander<'_> {
                 continue;
             }
             for field in [fields.body, fields.topic] {
-                if self.searcher.doc_freq(&Term::from_field_text(field, stem))? > 0 {
+                if self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, stem))?
+                    > 0
+                {
                     stems.push(stem.clone());
                     break;
                 }

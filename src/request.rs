@@ -204,7 +204,10 @@ pub struct SearchRequest {
     /// At most N passages of one record on a page; the rest are counted
     /// ("3 more in this record"). 0 shows them all.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_RECORD)]
-    #[serde(deserialize_with = "number", skip_serializing_if = "is_default_per_record")]
+    #[serde(
+        deserialize_with = "number",
+        skip_serializing_if = "is_default_per_record"
+    )]
     pub per_record: usize,
 
     /// The order of passages: relevance, or the newest or oldest meeting
@@ -636,6 +639,8 @@ mod tests {
                 let value = match name.as_str() {
                     "from" | "to" => "2017-01-01",
                     "limit" | "page" => "2",
+                    "per_record" => "3",
+                    "sort" => "newest",
                     "all" | "no_expand" | "resolutions" => "1",
                     _ => "word",
                 };
@@ -644,6 +649,8 @@ mod tests {
             .collect::<Vec<_>>()
             .join("&");
         let request: SearchRequest = from_query_string(Some(&raw)).unwrap();
+        assert_eq!(request.per_record, 3);
+        assert_eq!(request.sort, Sort::Newest);
         assert_eq!(request.selection.query.as_deref(), Some("word"));
         assert_eq!(request.selection.filters.councils, ["word"]);
         assert_eq!(request.selection.filters.committee.as_deref(), Some("word"));

@@ -243,11 +243,21 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     // of the words follow, best (most and rarest words) first. Forced
     // words (`AND`, `+word`, quotes) stay forced.
     let total_all_words = total;
-    let mut top: Vec<(Score, tantivy::DocAddress, bool)> =
-        top.into_iter().map(|(score, address)| (score, address, false)).collect();
+    let mut top: Vec<(Score, tantivy::DocAddress, bool)> = top
+        .into_iter()
+        .map(|(score, address)| (score, address, false))
+        .collect();
     let mut total = total;
+    // A query that excludes words is an expert's, and means all of the
+    // rest.
     let several_words = request.query.split_whitespace().nth(1).is_some();
-    if !request.any_word && request.sort == Sort::Relevance && total < wanted && several_words {
+    let excludes = query::excludes(request.query);
+    if !request.any_word
+        && request.sort == Sort::Relevance
+        && total < wanted
+        && several_words
+        && !excludes
+    {
         let any = query::build(
             index,
             &searcher,
@@ -375,15 +385,21 @@ fn by_date(
     limit: usize,
 ) -> Result<Vec<(Score, tantivy::DocAddress)>> {
     use tantivy::collector::DocSetCollector;
-    let field_name = index.index.schema().get_field_name(index.fields.date).to_string();
+    let field_name = index
+        .index
+        .schema()
+        .get_field_name(index.fields.date)
+        .to_string();
     let mut dated: Vec<(i64, tantivy::DocAddress)> = Vec::new();
     let mut undated: Vec<tantivy::DocAddress> = Vec::new();
     let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
         columns.push(segment.fast_fields().date(&field_name).ok());
     }
-    let mut addresses: Vec<tantivy::DocAddress> =
-        searcher.search(query, &DocSetCollector)?.into_iter().collect();
+    let mut addresses: Vec<tantivy::DocAddress> = searcher
+        .search(query, &DocSetCollector)?
+        .into_iter()
+        .collect();
     addresses.sort();
     for address in addresses {
         let value = columns

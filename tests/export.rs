@@ -36,7 +36,15 @@ fn golden(name: &str, actual: &str) {
 #[test]
 fn csv_and_jsonl_hold_every_matching_passage_with_every_field() {
     let workspace = Workspace::with_corpus();
-    let all = workspace.json(&["search", "sexting", "--all", "--limit", "1000"]);
+    let all = workspace.json(&[
+        "search",
+        "sexting",
+        "--all",
+        "--limit",
+        "1000",
+        "--per-record",
+        "0",
+    ]);
     let mut expected: Vec<String> = hits(&all)
         .iter()
         .map(|hit| hit["id"].as_str().unwrap().to_string())

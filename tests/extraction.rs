@@ -116,10 +116,8 @@ fn records(set_name: &str) -> Vec<(PathBuf, Expected)> {
         for extension in ["txt", "html"] {
             let path = folder.join(format!("{stem}.{extension}"));
             if path.exists() {
-                let expected: Expected = toml::from_str(
-                    &std::fs::read_to_string(entry.path()).unwrap(),
-                )
-                .unwrap();
+                let expected: Expected =
+                    toml::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
                 out.push((path, expected));
             }
         }
@@ -150,7 +148,9 @@ fn differences(path: &Path, expected: &Expected, report: &RecordReport) -> Vec<S
         .map(|item| (item.number.clone(), normal(&item.title), item.standard))
         .collect();
     if !expected.items.is_empty() && found != wanted {
-        out.push(format!("{name} items: expected {wanted:?}, found {found:?}"));
+        out.push(format!(
+            "{name} items: expected {wanted:?}, found {found:?}"
+        ));
     }
     let meetings: Vec<(String, String)> = report
         .meetings
@@ -213,8 +213,16 @@ fn each_passage_of_a_record_of_several_meetings_carries_its_own_meeting() {
     assert_eq!(
         items,
         [
-            (Some("5"), Some("2015-09-14"), Some("Children's Select Committee")),
-            (Some("11"), Some("2015-03-02"), Some("Children's Select Committee")),
+            (
+                Some("5"),
+                Some("2015-09-14"),
+                Some("Children's Select Committee")
+            ),
+            (
+                Some("11"),
+                Some("2015-03-02"),
+                Some("Children's Select Committee")
+            ),
             (Some("88"), Some("2014-12-01"), Some("Cabinet")),
         ]
     );
@@ -259,7 +267,10 @@ fn dates_that_are_not_the_meeting_date_are_never_taken() {
         let report = read(folder.path(), name, text);
         assert_eq!(report.date, None, "{name}: {:?}", report.sources);
         assert!(
-            report.warnings.iter().any(|warning| warning.contains("date")),
+            report
+                .warnings
+                .iter()
+                .any(|warning| warning.contains("date")),
             "{name}"
         );
     }
@@ -278,7 +289,11 @@ fn councillors_are_members_and_officers_are_not() {
          Sam Whitcombe, Licensing Officer, presented the report. Councillor P Garrow asked about checks. \
          The Head of Licensing said that drivers would be retrained. DI Ruth Penrose (Anyshire Police) described an operation.\n",
     );
-    let members: Vec<String> = report.members.iter().map(|person| person.display()).collect();
+    let members: Vec<String> = report
+        .members
+        .iter()
+        .map(|person| person.display())
+        .collect();
     assert_eq!(
         members,
         [
@@ -324,7 +339,10 @@ fn a_folder_that_is_not_a_council_is_never_the_council() {
     let text = "Agenda item\nFees\nMinutes:\nThe fees were agreed.\n";
     let loose = read(&root.path().join("downloads"), "fees.txt", text);
     assert_eq!(loose.council, None);
-    assert!(loose.warnings.iter().any(|warning| warning.contains("council")));
+    assert!(loose
+        .warnings
+        .iter()
+        .any(|warning| warning.contains("council")));
     let known = read(&root.path().join("staffordshire"), "fees.txt", text);
     assert_eq!(known.council.as_deref(), Some("Staffordshire"));
     assert_eq!(
@@ -384,5 +402,8 @@ fn compare_puts_each_meeting_of_an_issue_page_in_its_own_year_and_committee() {
         keys
     };
     assert_eq!(keys("year"), ["2014", "2015"]);
-    assert_eq!(keys("committee"), ["Cabinet", "Children's Select Committee"]);
+    assert_eq!(
+        keys("committee"),
+        ["Cabinet", "Children's Select Committee"]
+    );
 }

@@ -71,11 +71,22 @@ fn command_line_api_saved_search_and_export_match_the_same_passages() {
     for (number, (flags, expected)) in FILTERS.iter().enumerate() {
         let what = format!("CSE {}", flags.join(" "));
 
-        let mut args = vec!["search", "CSE", "--all", "--limit", "100"];
+        let mut args = vec![
+            "search",
+            "CSE",
+            "--all",
+            "--limit",
+            "100",
+            "--per-record",
+            "0",
+        ];
         args.extend_from_slice(flags);
         let cli = ids(hits(&workspace.json(&args)));
 
-        let url = format!("/api/search?q=CSE&all=1&limit=100&{}", parameters(flags));
+        let url = format!(
+            "/api/search?q=CSE&all=1&limit=100&per_record=0&{}",
+            parameters(flags)
+        );
         let (status, api) = server.json(&url);
         assert_eq!(status, 200, "{url}: {api}");
         let api = ids(hits(&api));

@@ -29,7 +29,7 @@ fn the_resolution_on_governor_training_about_sexting_is_found_among_decisions() 
     assert!(!resolution.contains("Members watched a DVD"));
 
     // Without the flag, the discussion ranks too and is not a decision.
-    let all = workspace.json(&["search", "sexting", "--limit", "20"]);
+    let all = workspace.json(&["search", "sexting", "--limit", "20", "--per-record", "0"]);
     assert!(hits(&all).iter().any(|hit| hit["resolution"] == false));
     assert_eq!(hits(&all).len(), 20);
 

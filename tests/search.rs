@@ -7,7 +7,7 @@ use serde_json::Value;
 use util::{highlighted_words, hits, text, Workspace};
 
 fn search(workspace: &Workspace, args: &[&str]) -> Value {
-    let mut with_search = vec!["search", "--limit", "200"];
+    let mut with_search = vec!["search", "--limit", "200", "--per-record", "0"];
     with_search.extend_from_slice(args);
     workspace.json(&with_search)
 }

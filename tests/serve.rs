@@ -94,8 +94,8 @@ fn the_api_answers_as_the_cli_does() {
     assert_eq!(status, 200);
     assert!(page.contains("class=\"this\""), "the passage is marked");
     // Paging in the API: page 2 of 5 is results 6 to 10.
-    let (_, all) = server.json("/api/search?q=sexting&limit=10");
-    let (_, second) = server.json("/api/search?q=sexting&limit=5&page=2");
+    let (_, all) = server.json("/api/search?q=sexting&limit=10&per_record=0");
+    let (_, second) = server.json("/api/search?q=sexting&limit=5&page=2&per_record=0");
     assert_eq!(hits(&second)[0]["id"], hits(&all)[5]["id"]);
 }
 

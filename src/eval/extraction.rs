@@ -327,7 +327,10 @@ fn score(
         .chain(record.clerks.iter().cloned())
         .fold(Vec::new(), |mut people: Vec<Person>, person| {
             // One person once, as the set writes them down.
-            if !people.iter().any(|known| normal(&known.name) == normal(&person.name)) {
+            if !people
+                .iter()
+                .any(|known| normal(&known.name) == normal(&person.name))
+            {
                 people.push(person);
             }
             people

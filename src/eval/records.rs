@@ -59,6 +59,9 @@ pub struct RecordEvalReport {
     pub fts5: EvalReport,
 }
 
+/// Council folders and the council each stands for.
+pub type FolderCouncils = Vec<(String, String)>;
+
 /// True when the judged set at `path` judges whole records.
 pub fn judges_records(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|text| {
@@ -77,7 +80,7 @@ fn invalid(path: &Path, reason: String) -> Error {
 
 /// Reads a set judged per record: its queries, and the council of each
 /// council folder.
-pub fn load(path: &Path) -> Result<(Vec<RecordQuery>, Vec<(String, String)>)> {
+pub fn load(path: &Path) -> Result<(Vec<RecordQuery>, FolderCouncils)> {
     let text = std::fs::read_to_string(path).map_err(|error| invalid(path, error.to_string()))?;
     let file: JudgedFile =
         toml::from_str(&text).map_err(|error| invalid(path, error.message().to_string()))?;

@@ -57,10 +57,7 @@ pattern!(
     MINUTES_HELD,
     r"(?i)^(?:the\s+)?(?:minutes|notes?)\s+of\s+(?:a\s+|an\s+|the\s+)?(?:(?:special\s+|extraordinary\s+|virtual\s+)?meeting\s+of\s+(?:the\s+)?)?(.+?)\s+held\b(.*)$"
 );
-pattern!(
-    REPORTED,
-    r"(?i)\b(?:were|was|be|been|are|is|had)\b"
-);
+pattern!(REPORTED, r"(?i)\b(?:were|was|be|been|are|is|had)\b");
 pattern!(
     MINUTES_OF,
     r"(?i)^(?:the\s+)?(?:minutes|notes?)\s+of\s+(?:a\s+|the\s+)?(?:meeting\s+of\s+(?:the\s+)?)?(.+)$"
@@ -82,16 +79,16 @@ pattern!(
     r"(?i)^decided at meeting\s*:\s*(.+?)(?:\s+[-–]\s+(.+))?$"
 );
 pattern!(DECISION_MAKER, r"(?i)^decision maker\s*:\s*(.+)$");
-pattern!(
-    REPORT_TO,
-    r"(?i)^(?:report to|report for)\s*:\s*(.+)$"
-);
+pattern!(REPORT_TO, r"(?i)^(?:report to|report for)\s*:\s*(.+)$");
 pattern!(SUBJECT, r"(?i)^(?:subject|title|report title)\s*:\s*(.+)$");
 pattern!(
     AGENDA_ITEM_NUMBER,
     r"(?i)^agenda item\s*(?:no\.?|number)?\s*:?\s*(\w{1,6})$"
 );
-pattern!(ORGANISED_BY, r"(?i)^(?:organised|hosted|convened) by\s+(.+)$");
+pattern!(
+    ORGANISED_BY,
+    r"(?i)^(?:organised|hosted|convened) by\s+(.+)$"
+);
 pattern!(
     COUNCIL_NAME,
     r"^(?:The\s+)?((?:(?:\p{Lu}[\p{L}'’.-]*|of|upon|on|and|under|in|the)\s+){1,5}?(?:(?:County|District|Borough|City|Metropolitan\s+Borough|Metropolitan\s+District|Town|Parish|Unitary|Royal\s+Borough)\s+)?Council)(?:\s*$|\s+[-–|:]|\s+website\b|\s+-\s)"
@@ -172,9 +169,15 @@ pub fn clean_committee(name: &str) -> String {
 /// committee noun ("Licensing Committee", "HEALTH AND WELLBEING BOARD").
 pub fn is_committee_name(name: &str) -> bool {
     let words = name.split_whitespace().count();
-    const JOINING: &[&str] = &["and", "of", "for", "the", "on", "in", "&", "with", "to", "-", "–"];
+    const JOINING: &[&str] = &[
+        "and", "of", "for", "the", "on", "in", "&", "with", "to", "-", "–",
+    ];
     let capitalised = name.split_whitespace().all(|word| {
-        JOINING.contains(&word) || word.chars().next().is_some_and(|first| !first.is_lowercase())
+        JOINING.contains(&word)
+            || word
+                .chars()
+                .next()
+                .is_some_and(|first| !first.is_lowercase())
     });
     (1..=12).contains(&words)
         && capitalised
@@ -189,8 +192,7 @@ pub fn council_in(line: &str) -> Option<String> {
     if !line.contains("Council") && !line.contains("COUNCIL") {
         return None;
     }
-    let captures = matched(&COUNCIL_NAME, line)
-        .or_else(|| matched(&COUNCIL_NAME_CAPS, line))?;
+    let captures = matched(&COUNCIL_NAME, line).or_else(|| matched(&COUNCIL_NAME_CAPS, line))?;
     let name = captures[1].trim().to_string();
     // "Full Council", "County Council" alone and the like name no council.
     let first = name.split_whitespace().next().unwrap_or_default();
@@ -269,8 +271,8 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
     if let Some(captures) = matched(&AGENDA_ITEM_NUMBER, line) {
         return Some(Fact::ItemNumber(captures[1].to_string()));
     }
-    if let Some(captures) = matched(&MINUTES_HELD, line)
-        .filter(|captures| !REPORTED.is_match(&captures[2]))
+    if let Some(captures) =
+        matched(&MINUTES_HELD, line).filter(|captures| !REPORTED.is_match(&captures[2]))
     {
         let named = clean_committee(&captures[1]);
         let committee = (!named.eq_ignore_ascii_case("meeting")).then_some(named);
@@ -401,7 +403,11 @@ mod tests {
                 "Children's Services Scrutiny Panel",
                 "2014-03-04",
             ),
-            ("Cabinet - Wednesday 23 November 2016", "Cabinet", "2016-11-23"),
+            (
+                "Cabinet - Wednesday 23 November 2016",
+                "Cabinet",
+                "2016-11-23",
+            ),
             (
                 "Communities Scrutiny Board – Monday 27 June 2022",
                 "Communities Scrutiny Board",

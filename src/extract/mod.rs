@@ -178,7 +178,8 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
             rule: "corpus folder of a known council",
         });
     }
-    let needs_text = record.council.is_none() || record.committee.is_none() && record.meetings.is_empty();
+    let needs_text =
+        record.council.is_none() || record.committee.is_none() && record.meetings.is_empty();
     let full_text = if needs_text {
         text.full_text()
     } else {
@@ -212,7 +213,12 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
     if record.council.is_none() {
         record.warnings.push("no council found".into());
     }
-    if record.committee.is_none() && record.meetings.iter().all(|meeting| meeting.committee.is_none()) {
+    if record.committee.is_none()
+        && record
+            .meetings
+            .iter()
+            .all(|meeting| meeting.committee.is_none())
+    {
         record.warnings.push("no committee found".into());
     }
     if record.date.is_none() && record.meetings.iter().all(|meeting| meeting.date.is_none()) {

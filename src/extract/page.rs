@@ -62,7 +62,10 @@ pattern!(
     TIME,
     r"(?i)^\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|hrs)?$|^\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)$"
 );
-pattern!(BRACKET_ATTENDANCE, r"(?i)^\*?\[(.+?)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$");
+pattern!(
+    BRACKET_ATTENDANCE,
+    r"(?i)^\*?\[(.+?)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$"
+);
 
 /// Page furniture: lines that belong to the site or the document, never to
 /// the record. Compared in lower case, trailing colons dropped.
@@ -138,11 +141,17 @@ fn page_kind(line: &str) -> Option<PageKind> {
     let lower = line.to_lowercase();
     let tail = lower.rsplit(" - ").next().unwrap_or(&lower).trim();
     match tail {
-        "agenda and minutes" | "agenda and decisions" | "agenda" if lower == tail || lower.contains(" - ") => Some(PageKind::AgendaAndMinutes),
+        "agenda and minutes" | "agenda and decisions" | "agenda"
+            if lower == tail || lower.contains(" - ") =>
+        {
+            Some(PageKind::AgendaAndMinutes)
+        }
         "agenda item" => Some(PageKind::AgendaItem),
         "issue - meetings" | "meetings" if lower.starts_with("issue") => Some(PageKind::Issue),
         "issue history" | "issue details" => Some(PageKind::Issue),
-        "decision details" | "decision" if lower.starts_with("decision details") => Some(PageKind::Decision),
+        "decision details" | "decision" if lower.starts_with("decision details") => {
+            Some(PageKind::Decision)
+        }
         _ => None,
     }
 }
@@ -178,8 +187,8 @@ impl Unit {
 
 /// Words a line can end with only when the sentence runs on.
 const RUNS_ON: &[&str] = &[
-    " held at", " held on", " held in", " held", " of the", " on", " at", " of", " and",
-    " the", " for", " in", " to",
+    " held at", " held on", " held in", " held", " of the", " on", " at", " of", " and", " the",
+    " for", " in", " to",
 ];
 
 fn units(text: &Text) -> Vec<Unit> {
@@ -192,7 +201,9 @@ fn units(text: &Text) -> Vec<Unit> {
             fresh = true;
             joining &= units.last().is_some_and(|unit| {
                 let lower = unit.text.to_lowercase();
-                [" held at", " held on", " held in"].iter().any(|end| lower.ends_with(end))
+                [" held at", " held on", " held in"]
+                    .iter()
+                    .any(|end| lower.ends_with(end))
             });
             continue;
         }
@@ -222,7 +233,8 @@ fn units(text: &Text) -> Vec<Unit> {
                 && text[text.len() - word.len()..].eq_ignore_ascii_case(word)
         };
         joining = text.len() < 200
-            && (text.ends_with(',') && !text.contains(". ") || RUNS_ON.iter().any(|word| ends_with(word)));
+            && (text.ends_with(',') && !text.contains(". ")
+                || RUNS_ON.iter().any(|word| ends_with(word)));
     }
     units
 }
@@ -363,8 +375,7 @@ impl Parser {
             || lower.contains(" > ") && lower.starts_with("home")
             || lower.starts_with("view the decision for item")
             || CHROME_LABELS.iter().any(|label| {
-                bare == *label
-                    || lower.starts_with(label) && lower[label.len()..].starts_with(':')
+                bare == *label || lower.starts_with(label) && lower[label.len()..].starts_with(':')
             })
         {
             if bare.starts_with("item number") {
@@ -441,10 +452,8 @@ impl Parser {
                 return;
             }
         }
-        if self.list != List::None && !self.header_done {
-            if self.list_line(text, line) {
-                return;
-            }
+        if self.list != List::None && !self.header_done && self.list_line(text, line) {
+            return;
         }
 
         // Lines that start items.
@@ -582,11 +591,24 @@ impl Parser {
     /// A list label: "Present: …", "Officers:", "Apologies:", "Contact: …".
     fn take_list(&mut self, label: &str, value: &str, line: u32) -> bool {
         let list = match label {
-            "present" | "members present" | "councillors present" | "councillors" | "panel"
-            | "panel members" | "attending" | "attendance" | "members" => List::Present,
+            "present"
+            | "members present"
+            | "councillors present"
+            | "councillors"
+            | "panel"
+            | "panel members"
+            | "attending"
+            | "attendance"
+            | "members" => List::Present,
             "attendees" => List::Present,
-            "in attendance" | "also in attendance" | "also present" | "also attending"
-            | "officers in attendance" | "officers present" | "officers" | "officer"
+            "in attendance"
+            | "also in attendance"
+            | "also present"
+            | "also attending"
+            | "officers in attendance"
+            | "officers present"
+            | "officers"
+            | "officer"
             | "lead officer" => List::Officers,
             "apologies" | "apologies for absence" | "apologies received" => List::Apologies,
             "declarations of interest" => List::Declarations,
@@ -610,7 +632,9 @@ impl Parser {
             }
         }
         let bare_are_members = matches!(list, List::Present) && label != "attendees";
-        let value = if label.starts_with("councillors") && !value.to_lowercase().starts_with("councillor") {
+        let value = if label.starts_with("councillors")
+            && !value.to_lowercase().starts_with("councillor")
+        {
             format!("Councillors {value}")
         } else {
             value.to_string()
@@ -676,7 +700,10 @@ impl Parser {
         let councillors = lower.starts_with("councillor") || lower.starts_with("cllr");
         let attendees = people::attendance(text, list != List::AttendanceDetails || councillors);
         if attendees.is_empty() {
-            if matches!(lower.as_str(), "none" | "none." | "nil" | "none declared." | "none declared") {
+            if matches!(
+                lower.as_str(),
+                "none" | "none." | "nil" | "none declared." | "none declared"
+            ) {
                 return true;
             }
             self.list = List::None;
@@ -687,13 +714,26 @@ impl Parser {
         } else {
             list
         };
-        self.list_entries(effective, text, line, list != List::AttendanceDetails || councillors);
+        self.list_entries(
+            effective,
+            text,
+            line,
+            list != List::AttendanceDetails || councillors,
+        );
         true
     }
 
     fn add_member(&mut self, person: Person, line: u32, rule: &'static str) {
-        if self.record.members.iter().any(|known| same_person(known, &person))
-            || self.record.apologies.iter().any(|known| same_person(known, &person))
+        if self
+            .record
+            .members
+            .iter()
+            .any(|known| same_person(known, &person))
+            || self
+                .record
+                .apologies
+                .iter()
+                .any(|known| same_person(known, &person))
         {
             return;
         }
@@ -724,7 +764,11 @@ impl Parser {
             .cloned()
             .unwrap_or(person);
         let item = self.items.last_mut().unwrap();
-        if item.officers.iter().any(|known| same_person(known, &person)) {
+        if item
+            .officers
+            .iter()
+            .any(|known| same_person(known, &person))
+        {
             return;
         }
         self.record.sources.push(Source {
@@ -755,7 +799,9 @@ impl Parser {
         };
         self.items.push(Item {
             number,
-            standard: title.as_deref().is_some_and(|title| STANDARD.is_match(title)),
+            standard: title
+                .as_deref()
+                .is_some_and(|title| STANDARD.is_match(title)),
             title,
             line,
             meeting,
@@ -775,7 +821,10 @@ impl Parser {
     fn item_start(&mut self, unit: &Unit, next: Option<&Unit>) -> bool {
         let text = unit.text.trim();
         let line = unit.line();
-        if matches!(self.kind, PageKind::Report | PageKind::Decision | PageKind::Comments) {
+        if matches!(
+            self.kind,
+            PageKind::Report | PageKind::Decision | PageKind::Comments
+        ) {
             return false;
         }
         if let Some(captures) = matched(&NUMBER_ONLY, text) {
@@ -848,7 +897,9 @@ impl Parser {
             && is_title(text)
             && text.split_whitespace().count() <= 10
             && next.is_some_and(|next| {
-                next.text.len() > 60 && next.text.ends_with('.') && matched(&NUMBERED, &next.text).is_none()
+                next.text.len() > 60
+                    && next.text.ends_with('.')
+                    && matched(&NUMBERED, &next.text).is_none()
             })
             && (self.header_done || !self.record.members.is_empty() || self.record.date.is_some())
         {
@@ -866,10 +917,8 @@ impl Parser {
         self.list = List::None;
         // A short line before any item (a room, a time) is the header's,
         // which goes on.
-        let in_header = !self.header_done
-            && self.items.is_empty()
-            && text.len() < 100
-            && !text.ends_with('.');
+        let in_header =
+            !self.header_done && self.items.is_empty() && text.len() < 100 && !text.ends_with('.');
         self.ensure_item(line);
         if in_header {
             self.header_done = false;
@@ -891,7 +940,12 @@ impl Parser {
                 match mention {
                     Mention::Councillor(person) => {
                         if apologies() {
-                            if !self.record.members.iter().any(|known| same_person(known, &person)) {
+                            if !self
+                                .record
+                                .members
+                                .iter()
+                                .any(|known| same_person(known, &person))
+                            {
                                 self.record.apologies.push(person);
                             }
                         } else {
@@ -999,8 +1053,14 @@ impl Parser {
             PageKind::Report => RecordKind::Report,
             PageKind::Comments => RecordKind::Comments,
             PageKind::AgendaAndMinutes => RecordKind::Minutes,
-            PageKind::Unknown if self.numbered_items || record.date.is_some() && record.items.len() > 1 => RecordKind::Minutes,
-            PageKind::Unknown if record.committee.is_some() && !record.members.is_empty() => RecordKind::Minutes,
+            PageKind::Unknown
+                if self.numbered_items || record.date.is_some() && record.items.len() > 1 =>
+            {
+                RecordKind::Minutes
+            }
+            PageKind::Unknown if record.committee.is_some() && !record.members.is_empty() => {
+                RecordKind::Minutes
+            }
             PageKind::Unknown => RecordKind::Document,
         };
         // Several meetings: the record's date and committee only when they
@@ -1018,7 +1078,8 @@ impl Parser {
             [first, rest @ ..] => {
                 record.date = None;
                 let same = rest.iter().all(|meeting| {
-                    meeting.committee.as_deref().map(normal) == first.committee.as_deref().map(normal)
+                    meeting.committee.as_deref().map(normal)
+                        == first.committee.as_deref().map(normal)
                 });
                 record.committee = if same { first.committee.clone() } else { None };
             }
@@ -1047,7 +1108,11 @@ fn number_of(written: &str) -> String {
 /// sentence that opens with a number ("15 young people were referred").
 fn heading_title(rest: &str, unit: &Unit, markdown: bool) -> Option<String> {
     let title = clean_title(rest);
-    if !title.chars().next().is_some_and(|first| first.is_uppercase() || first == '"' || first == '“') {
+    if !title
+        .chars()
+        .next()
+        .is_some_and(|first| first.is_uppercase() || first == '"' || first == '“')
+    {
         return None;
     }
     if markdown && !unit.heading {
@@ -1083,7 +1148,10 @@ fn is_title(text: &str) -> bool {
         && !title.ends_with(':')
         && !title.starts_with("RESOLVED")
         && title.split_whitespace().count() <= 30
-        && title.chars().next().is_some_and(|first| first.is_uppercase() || first == '"')
+        && title
+            .chars()
+            .next()
+            .is_some_and(|first| first.is_uppercase() || first == '"')
         && !LIST_LABEL.is_match(&title)
 }
 
@@ -1116,8 +1184,7 @@ fn surname_of(person: &Person) -> &str {
     person
         .name
         .split_whitespace()
-        .filter(|word| !["OBE", "MBE", "CBE", "KC", "QC"].contains(word))
-        .next_back()
+        .rfind(|word| !["OBE", "MBE", "CBE", "KC", "QC"].contains(word))
         .unwrap_or("")
 }
 

@@ -173,7 +173,6 @@ fn split_outside_brackets(text: &str) -> Vec<String> {
         .collect()
 }
 
-
 /// Ranks and honorifics that mark a person as a person even without a role.
 const PERSON_TITLES: &[&str] = &[
     "Deputy Chief Constable",
@@ -214,38 +213,215 @@ const PERSON_TITLES: &[&str] = &[
 /// Words that never appear in a person's name: roles, bodies, sentence
 /// openers. A capitalised phrase holding one is not a name.
 const NOT_NAME: &[&str] = &[
-    "The", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "Our",
-    "Its", "His", "Her", "Their", "Members", "Member", "All", "Each", "Every", "Several", "Some",
-    "Any", "No", "Two", "Three", "Four", "Five", "Six", "RESOLVED", "Resolved", "Agreed",
-    "Noted", "Action", "Minutes", "Item", "Items", "Report", "Committee", "Sub-Committee",
-    "Council", "Councillor", "Councillors", "Cllr", "Board", "Panel", "Forum", "Cabinet",
-    "Executive", "Group", "Partnership", "Commission", "Police", "Policing", "Constabulary",
-    "Officer", "Officers", "Manager", "Head", "Director", "Chair", "Chairman", "Vice-Chairman",
-    "Lead", "Adviser", "Advisor", "Co-ordinator", "Coordinator", "Clerk", "Solicitor",
-    "Services", "Service", "Unit", "Team", "Trust", "CCG", "NHS", "Chief", "Assistant",
-    "Deputy", "Principal", "Senior", "Consultant", "Nurse", "Education", "Health",
-    "Safeguarding", "Children", "Children's", "Child", "Adults", "Adult", "Public",
-    "Democratic", "Commissioner", "Headteacher", "Representative", "Partners", "Residents",
-    "Youth", "School", "Schools", "Agency", "Office", "Department", "University", "College",
-    "Hospital", "Authority", "Ltd", "Limited", "Society", "Association", "Network", "Project",
-    "Programme", "Strategy", "Plan", "Policy", "Update", "Annual", "Local", "County", "City",
-    "Borough", "District", "Town", "Hall", "House", "Room", "Centre", "Road", "Street",
-    "Street", "Home", "Secretary", "State", "Mayor", "Leader", "Portfolio", "Holder",
-    "Strategic", "Operation", "Act", "Government", "Department", "Ofsted", "Channel",
-    "Prevent", "Sexual", "Exploitation", "Abuse", "Domestic", "Missing", "Licensing",
-    "Transport", "Community", "Communities", "Safety", "Social", "Care", "Housing",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "Apologies", "Present", "Attendance", "Declarations",
-    "Interest", "Welcome", "Questions", "Urgent", "Business", "Work", "Forward", "Next",
-    "Date", "Venue", "Contact", "Decision", "Purpose", "Background", "Recommendation",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "Our",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Members",
+    "Member",
+    "All",
+    "Each",
+    "Every",
+    "Several",
+    "Some",
+    "Any",
+    "No",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "RESOLVED",
+    "Resolved",
+    "Agreed",
+    "Noted",
+    "Action",
+    "Minutes",
+    "Item",
+    "Items",
+    "Report",
+    "Committee",
+    "Sub-Committee",
+    "Council",
+    "Councillor",
+    "Councillors",
+    "Cllr",
+    "Board",
+    "Panel",
+    "Forum",
+    "Cabinet",
+    "Executive",
+    "Group",
+    "Partnership",
+    "Commission",
+    "Police",
+    "Policing",
+    "Constabulary",
+    "Officer",
+    "Officers",
+    "Manager",
+    "Head",
+    "Director",
+    "Chair",
+    "Chairman",
+    "Vice-Chairman",
+    "Lead",
+    "Adviser",
+    "Advisor",
+    "Co-ordinator",
+    "Coordinator",
+    "Clerk",
+    "Solicitor",
+    "Services",
+    "Service",
+    "Unit",
+    "Team",
+    "Trust",
+    "CCG",
+    "NHS",
+    "Chief",
+    "Assistant",
+    "Deputy",
+    "Principal",
+    "Senior",
+    "Consultant",
+    "Nurse",
+    "Education",
+    "Health",
+    "Safeguarding",
+    "Children",
+    "Children's",
+    "Child",
+    "Adults",
+    "Adult",
+    "Public",
+    "Democratic",
+    "Commissioner",
+    "Headteacher",
+    "Representative",
+    "Partners",
+    "Residents",
+    "Youth",
+    "School",
+    "Schools",
+    "Agency",
+    "Office",
+    "Department",
+    "University",
+    "College",
+    "Hospital",
+    "Authority",
+    "Ltd",
+    "Limited",
+    "Society",
+    "Association",
+    "Network",
+    "Project",
+    "Programme",
+    "Strategy",
+    "Plan",
+    "Policy",
+    "Update",
+    "Annual",
+    "Local",
+    "County",
+    "City",
+    "Borough",
+    "District",
+    "Town",
+    "Hall",
+    "House",
+    "Room",
+    "Centre",
+    "Road",
+    "Street",
+    "Street",
+    "Home",
+    "Secretary",
+    "State",
+    "Mayor",
+    "Leader",
+    "Portfolio",
+    "Holder",
+    "Strategic",
+    "Operation",
+    "Act",
+    "Government",
+    "Department",
+    "Ofsted",
+    "Channel",
+    "Prevent",
+    "Sexual",
+    "Exploitation",
+    "Abuse",
+    "Domestic",
+    "Missing",
+    "Licensing",
+    "Transport",
+    "Community",
+    "Communities",
+    "Safety",
+    "Social",
+    "Care",
+    "Housing",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Apologies",
+    "Present",
+    "Attendance",
+    "Declarations",
+    "Interest",
+    "Welcome",
+    "Questions",
+    "Urgent",
+    "Business",
+    "Work",
+    "Forward",
+    "Next",
+    "Date",
+    "Venue",
+    "Contact",
+    "Decision",
+    "Purpose",
+    "Background",
+    "Recommendation",
 ];
 
 /// Honours written after a name, kept as part of it.
 const HONOURS: &[&str] = &["OBE", "MBE", "CBE", "KC", "QC", "DBE", "JP", "BEM"];
 
 /// Particles a name may hold in lower case.
-const PARTICLES: &[&str] = &["de", "van", "von", "der", "la", "le", "da", "di", "du", "bin"];
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "la", "le", "da", "di", "du", "bin",
+];
 
 /// The rank or honorific `text` opens with, and the rest.
 pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
@@ -367,9 +543,20 @@ pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
                 rest = after;
             }
         }
-        let singular = ["County Councillor ", "Councillor ", "COUNCILLOR ", "Cllr. ", "Cllr "]
-            .iter()
-            .find_map(|title| Some((title.trim_end_matches([' ', '.']), rest.strip_prefix(title)?)));
+        let singular = [
+            "County Councillor ",
+            "Councillor ",
+            "COUNCILLOR ",
+            "Cllr. ",
+            "Cllr ",
+        ]
+        .iter()
+        .find_map(|title| {
+            Some((
+                title.trim_end_matches([' ', '.']),
+                rest.strip_prefix(title)?,
+            ))
+        });
         if let Some((title, name)) = singular {
             if is_name(strip_brackets(name), true) {
                 out.push(Attendee::Member(councillor(name, title)));
@@ -391,8 +578,14 @@ pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
             continue;
         }
         let person = with_rank(person, rest);
-        let has_role = person.role.as_deref().is_some_and(|role| !is_annotation(role));
-        if bare_are_members && !has_role && rank.is_none_or(|rank| ["Mrs", "Mr", "Ms", "Miss"].contains(&rank)) {
+        let has_role = person
+            .role
+            .as_deref()
+            .is_some_and(|role| !is_annotation(role));
+        if bare_are_members
+            && !has_role
+            && rank.is_none_or(|rank| ["Mrs", "Mr", "Ms", "Miss"].contains(&rank))
+        {
             out.push(Attendee::Member(person));
         } else {
             out.push(Attendee::Other(person));
@@ -431,7 +624,8 @@ fn merge_roles(parts: Vec<String>) -> Vec<String> {
         let trimmed = part.trim_end_matches(['.', ';']).trim();
         let lower = trimmed.to_lowercase();
         councillors |= lower.starts_with("councillors ") || lower.starts_with("cllrs ");
-        let councillor = councillors || lower.starts_with("councillor") || lower.starts_with("cllr");
+        let councillor =
+            councillors || lower.starts_with("councillor") || lower.starts_with("cllr");
         let (rank, bare) = split_person_title(strip_brackets(trimmed));
         let named = councillor || is_name(bare, rank.is_some() || merged.is_empty());
         match merged.last_mut() {
@@ -477,7 +671,15 @@ pub fn contacts(text: &str) -> Vec<Person> {
         .find(|character: char| character.is_ascii_digit() || character == '@')
         .unwrap_or(text.len());
     let mut head = &text[..cut];
-    for label in ["Email:", "E-mail:", "Tel:", "Telephone:", "Phone:", "email:", "tel:"] {
+    for label in [
+        "Email:",
+        "E-mail:",
+        "Tel:",
+        "Telephone:",
+        "Phone:",
+        "email:",
+        "tel:",
+    ] {
         if let Some(at) = head.find(label) {
             head = &head[..at];
         }
@@ -489,7 +691,8 @@ pub fn contacts(text: &str) -> Vec<Person> {
     let tail: String = text[cut..]
         .split_whitespace()
         .filter(|word| {
-            word.chars().all(|character| character.is_alphabetic() || "-'’&".contains(character))
+            word.chars()
+                .all(|character| character.is_alphabetic() || "-'’&".contains(character))
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -548,8 +751,10 @@ static VERB_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 });
 
 static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^\s+(?:of|from)\s+(?:the\s+)?(\p{Lu}[\p{L}'’&\s-]{2,60}?)(?:[,.;]|\s+\p{Ll}|$)")
-        .unwrap()
+    regex::Regex::new(
+        r"^\s+(?:of|from)\s+(?:the\s+)?(\p{Lu}[\p{L}'’&\s-]{2,60}?)(?:[,.;]|\s+\p{Ll}|$)",
+    )
+    .unwrap()
 });
 
 /// Where names may be: runs of capitalised words ("Detective Inspector
@@ -567,11 +772,17 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         if word.is_empty() {
             continue;
         }
-        let leading = word.len() - word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']).len();
-        let core = word[leading..].trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
+        let leading = word.len()
+            - word
+                .trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*'])
+                .len();
+        let core = word[leading..]
+            .trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
         // A full stop ends a name unless it is an initial's ("K.").
         let (core, stop) = match core.strip_suffix('.') {
-            Some(bare) if bare.chars().count() > 1 && !PERSON_TITLES.contains(&bare) => (bare, true),
+            Some(bare) if bare.chars().count() > 1 && !PERSON_TITLES.contains(&bare) => {
+                (bare, true)
+            }
             _ => (core, false),
         };
         let name_like = core.chars().next().is_some_and(char::is_uppercase)
@@ -616,7 +827,9 @@ fn may_name_someone(text: &str) -> bool {
     for word in text.split_ascii_whitespace() {
         let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let capital = word.chars().next().is_some_and(char::is_uppercase);
-        if capital && (previous_capital || PERSON_TITLES.contains(&word.trim_end_matches(['.', ',']))) {
+        if capital
+            && (previous_capital || PERSON_TITLES.contains(&word.trim_end_matches(['.', ','])))
+        {
             return true;
         }
         previous_capital = capital && !word.ends_with([',', '.', ';', ':', ')']);
@@ -649,7 +862,10 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         taken.push(whole);
     }
     for range in candidates(text) {
-        if taken.iter().any(|taken| taken.start < range.end && range.start < taken.end) {
+        if taken
+            .iter()
+            .any(|taken| taken.start < range.end && range.start < taken.end)
+        {
             continue;
         }
         let written = text[range.clone()].trim();
@@ -672,22 +888,23 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             .map(|(inside, _)| inside)
         {
             Some(captures.trim().to_string())
-        } else if let Some(captures) = matched(&ROLE_BEFORE, before).filter(|_| {
-            after.starts_with(',') || after.starts_with(')')
-        }) {
+        } else if let Some(captures) = matched(&ROLE_BEFORE, before)
+            .filter(|_| after.starts_with(',') || after.starts_with(')'))
+        {
             Some(captures[1].trim().to_string())
         } else if let Some(captures) = matched(&ROLE_AFTER, after) {
             let role = captures[1].trim();
             (rank.is_some() || role.chars().next().is_some_and(char::is_uppercase))
                 .then(|| role.to_string())
-        } else if let Some(captures) = matched(&OF_ORGANISATION, after).filter(|_| rank.is_some()) {
-            Some(captures[1].trim().to_string())
         } else {
-            None
+            matched(&OF_ORGANISATION, after)
+                .filter(|_| rank.is_some())
+                .map(|captures| captures[1].trim().to_string())
         };
-        let police = rank.is_some_and(|rank| !["Dr", "Mrs", "Mr", "Ms", "Miss", "Professor"].contains(&rank));
+        let police = rank
+            .is_some_and(|rank| !["Dr", "Mrs", "Mr", "Ms", "Miss", "Professor"].contains(&rank));
         if single {
-            if police && VERB_AFTER.is_match(after) || police && role.is_none() {
+            if police && (VERB_AFTER.is_match(after) || role.is_none()) {
                 found.push((
                     range.start,
                     Mention::Brief {
@@ -700,7 +917,10 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             continue;
         }
         let role = role.filter(|role| {
-            !role.is_empty() && !role.chars().all(|character| character.is_uppercase() || !character.is_alphabetic())
+            !role.is_empty()
+                && !role
+                    .chars()
+                    .all(|character| character.is_uppercase() || !character.is_alphabetic())
         });
         if role.is_none() && !police {
             continue;

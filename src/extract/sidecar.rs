@@ -86,12 +86,18 @@ pub fn apply(record: &mut Record, sidecar: &Sidecar) {
     }
     if let Some(committee) = &sidecar.committee {
         record.committee = Some(committee.clone());
+        for meeting in &mut record.meetings {
+            meeting.committee = Some(committee.clone());
+        }
         record
             .warnings
             .retain(|warning| !warning.contains("committee"));
     }
     if let Some(date) = sidecar.date.as_ref().and_then(|date| date.parse().ok()) {
         record.date = Some(date);
+        for meeting in &mut record.meetings {
+            meeting.date = Some(date);
+        }
         record.warnings.retain(|warning| !warning.contains("date"));
     }
     if let Some(title) = &sidecar.title {

@@ -1079,6 +1079,9 @@ mod tests {
             text: "The taxi drivers were well placed.".into(),
             resolution: false,
             also_in: Vec::new(),
+            standard: false,
+            more_in_record: 0,
+            partial: false,
         }
     }
 
@@ -1100,6 +1103,7 @@ mod tests {
         SearchResults {
             query: "taxi".into(),
             total,
+            total_all_words: total,
             expansions: Vec::new(),
             corrections: Vec::new(),
             searched_as: None,

@@ -598,6 +598,9 @@ mod tests {
             text: "the taxi drivers".into(),
             resolution: false,
             also_in: Vec::new(),
+            standard: false,
+            more_in_record: 0,
+            partial: false,
         }
     }
 
@@ -605,6 +608,7 @@ mod tests {
         SearchResults {
             query: "taxi".into(),
             total: hits.len(),
+            total_all_words: hits.len(),
             expansions: Vec::new(),
             corrections: Vec::new(),
             searched_as: None,
