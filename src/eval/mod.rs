@@ -164,7 +164,12 @@ pub fn evaluate(
 ) -> Result<EvalReport> {
     let mut scores = Vec::new();
     for query in queries {
-        let request = SearchRequest::new(&query.text, CUTOFF);
+        // Passages are judged one by one, so every passage of a record
+        // may be ranked (the page's grouping by record is for readers).
+        let request = SearchRequest {
+            per_record: 0,
+            ..SearchRequest::new(&query.text, CUTOFF)
+        };
         let results = search::search(index, &request, glossary)?;
         let mut credited = vec![false; query.relevant.len()];
         let grades: Vec<u8> = results
