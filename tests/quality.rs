@@ -31,8 +31,8 @@ fn scrutiny_beats_the_fts5_baseline_on_the_judged_set() {
         "{report}"
     );
     assert!(measure(ours, "mrr") >= 0.95, "{report}");
-    // The figure QUALITY.md records; below it, something got worse.
-    assert!(measure(ours, "ndcg_at_10") >= 0.91, "{report}");
+    // The target QUALITY.md records as met; below it, something got worse.
+    assert!(measure(ours, "ndcg_at_10") >= 0.93, "{report}");
 }
 
 /// The judged set's records and the seeds as one corpus, with the council
