@@ -293,7 +293,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         Sort::Relevance => candidates.sort_by(|a, b| {
             a.partial
                 .cmp(&b.partial)
-                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| quantised(b.score).cmp(&quantised(a.score)))
                 .then_with(|| a.id.cmp(&b.id))
         }),
         Sort::Newest | Sort::Oldest => candidates.sort_by(|a, b| {
@@ -305,7 +305,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
                 (None, None) => std::cmp::Ordering::Equal,
             };
             order
-                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| quantised(b.score).cmp(&quantised(a.score)))
                 .then_with(|| a.id.cmp(&b.id))
         }),
     }
@@ -351,6 +351,14 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         undated_excluded,
         hits,
     })
+}
+
+/// A score to four decimal places, for ordering: the last bits of a float
+/// sum depend on the order segments and clauses were added in (the thread
+/// layout of the index run), and equal scores must tie, to be broken by id
+/// the same way on every run.
+fn quantised(score: Score) -> i64 {
+    (f64::from(score) * 10_000.0).round() as i64
 }
 
 /// At most `limit` passages of one record (0: no limit), in order; each

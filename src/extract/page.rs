@@ -322,6 +322,11 @@ impl Parser {
         )
     }
 
+    /// Tries one unit against every rule, in order. Longer than our limit
+    /// of 100 lines on purpose: the rules are a sequence whose order is
+    /// the meaning (furniture before labels before items before text), and
+    /// each needs the parser's state; split up, the order would be spread
+    /// over several functions that each make sense only in it.
     fn unit(&mut self, unit: &Unit, next: Option<&Unit>) {
         let text = unit.text.trim();
         let line = unit.line();
@@ -419,7 +424,7 @@ impl Parser {
         // A bracketed attendance note belongs to the item it sits in.
         if let Some(captures) = matched(&BRACKET_ATTENDANCE, text) {
             let people = people::parse_people_list(&captures[1]);
-            self.ensure_item(line);
+            self.ensure_item();
             for person in people {
                 self.add_officer(person, line, "[… in attendance for this item]");
             }
@@ -464,6 +469,8 @@ impl Parser {
         self.body(unit);
     }
 
+    /// Applies what a header line states; true when the line is used up.
+    /// Over 100 lines for its one `match`: an arm per kind of fact.
     fn take_fact(&mut self, fact: Fact, unit: &Unit) -> bool {
         let line = unit.line();
         match fact {
@@ -656,7 +663,7 @@ impl Parser {
                         ..person
                     };
                     if self.header_done || self.single_subject() {
-                        self.ensure_item(line);
+                        self.ensure_item();
                         self.add_officer(person, line, "Officer:");
                     } else {
                         self.attend(person, line, "Officers:");
@@ -810,7 +817,7 @@ impl Parser {
         self.previous_block_line = None;
     }
 
-    fn ensure_item(&mut self, _line: u32) {
+    fn ensure_item(&mut self) {
         if self.items.is_empty() || self.meeting_pending {
             let subject = self.subject.clone().filter(|_| self.items.is_empty());
             let number = self.pending_number.take();
@@ -911,6 +918,9 @@ impl Parser {
         false
     }
 
+    /// Running text: the current item's, searched for the people it names.
+    /// Just over 100 lines: mentions, attendees named again and the block
+    /// bookkeeping share the item being filled.
     fn body(&mut self, unit: &Unit) {
         let line = unit.line();
         let text = unit.text.trim();
@@ -919,7 +929,7 @@ impl Parser {
         // which goes on.
         let in_header =
             !self.header_done && self.items.is_empty() && text.len() < 100 && !text.ends_with('.');
-        self.ensure_item(line);
+        self.ensure_item();
         if in_header {
             self.header_done = false;
         }
@@ -955,14 +965,13 @@ impl Parser {
                     Mention::Person(person) => {
                         self.add_officer(person, line, "person named with a role or rank");
                     }
-                    Mention::Brief { title, surname } => {
+                    Mention::Brief { surname, .. } => {
                         if let Some(known) = self
                             .known
                             .iter()
                             .find(|known| surname_of(known) == surname)
                             .cloned()
                         {
-                            let _ = title;
                             self.add_officer(known, line, "rank and surname");
                         }
                     }
