@@ -198,7 +198,13 @@ fn date_range_keeps_only_the_26_september_2017_records() {
     // The same 26 passages as the officer search above: the one dated
     // meeting.
     assert_eq!(results["total"], 26, "{results}");
-    assert_eq!(hits(&results).len(), 19, "{results}");
+    // Every matching passage is a hit or listed in a hit's `also_in` (how
+    // near-duplicates group can vary with the index's thread layout).
+    let listed: usize = hits(&results)
+        .iter()
+        .map(|hit| 1 + hit["also_in"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(listed, 26, "{results}");
     let mut files = std::collections::BTreeSet::new();
     for hit in hits(&results) {
         assert_eq!(text(hit, "date"), "2017-09-26", "{hit}");
