@@ -550,6 +550,14 @@ pub const EXPANSION_BOOST: f32 = 0.6;
 pub const FUZZY_BOOST: f32 = 0.4;
 /// How much a match in the agenda item's title weighs against one in the text.
 pub const TOPIC_BOOST: f32 = 1.5;
+/// How much the query's words side by side, in the order typed, add to a
+/// passage that holds them.
+pub const ADJACENT_BOOST: f32 = 0.5;
+/// How much the query's words near each other add: within
+/// [`NEAR_SLOP`] moves of a phrase, in either order.
+pub const NEAR_BOOST: f32 = 0.2;
+/// How many moves of a word still count as near: tantivy's phrase slop.
+pub const NEAR_SLOP: u32 = 3;
 /// Words shorter than this are never matched with typos.
 pub const FUZZY_MIN_CHARS: usize = 5;
 
@@ -667,6 +675,7 @@ fn build_text(
     let ast = query_grammar::parse_query(query)
         .map_err(|_| tantivy_error("the query does not parse".into()))?;
     let mut analyzer = index.index.tokenizer_for_field(fields.body)?;
+    let close_together = proximity(&ast, &mut analyzer, fields.body);
     let longest_term = options
         .glossary
         .map_or(0, |glossary| glossary.longest_term(&mut analyzer));
@@ -693,6 +702,11 @@ fn build_text(
     let corrections = std::mem::take(&mut expander.corrections);
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed)];
+    clauses.extend(
+        close_together
+            .into_iter()
+            .map(|query| (Occur::Should, query)),
+    );
     clauses.extend(filter_clauses(index, searcher, filters)?);
     let query: Box<dyn Query> = if clauses.len() == 1 {
         clauses.remove(0).1
@@ -705,6 +719,48 @@ fn build_text(
         corrections,
         searched_as: None,
     })
+}
+
+/// The query's plain words close together, as optional clauses that lift
+/// the passages where they are: side by side in the order typed
+/// ("missing children" above "children reported missing"), and near each
+/// other. None for a query of fewer than two plain words: a field, a
+/// phrase, a prefix or an exclusion is not a plain word.
+fn proximity(ast: &UserInputAst, analyzer: &mut TextAnalyzer, field: Field) -> Vec<Box<dyn Query>> {
+    let UserInputAst::Clause(children) = ast else {
+        return Vec::new();
+    };
+    let mut terms = Vec::new();
+    for (occur, child) in children {
+        if *occur == Some(Occur::MustNot) {
+            continue;
+        }
+        let UserInputAst::Leaf(leaf) = child else {
+            continue;
+        };
+        if let UserInputLeaf::Literal(literal) = leaf.as_ref() {
+            if literal.field_name.is_none()
+                && literal.delimiter == Delimiter::None
+                && !literal.prefix
+            {
+                terms.extend(
+                    glossary::analyse(analyzer, &literal.phrase)
+                        .into_iter()
+                        .map(|word| Term::from_field_text(field, &word)),
+                );
+            }
+        }
+    }
+    if terms.len() < 2 {
+        return Vec::new();
+    }
+    let adjacent = PhraseQuery::new(terms.clone());
+    let mut near = PhraseQuery::new(terms);
+    near.set_slop(NEAR_SLOP);
+    vec![
+        Box::new(BoostQuery::new(Box::new(adjacent), ADJACENT_BOOST)),
+        Box::new(BoostQuery::new(Box::new(near), NEAR_BOOST)),
+    ]
 }
 
 /// The filters as clauses every match must satisfy.

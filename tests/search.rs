@@ -135,6 +135,26 @@ fn taxi_puts_the_worcestershire_taxi_driver_passage_first() {
 }
 
 #[test]
+fn words_side_by_side_rank_above_the_same_words_apart() {
+    let workspace = Workspace::with_corpus();
+    // Worcestershire's passage at line 3 has "children reported missing";
+    // the one at line 5 has "missing children" as typed.
+    let results = search(&workspace, &["missing children", "--no-expand"]);
+    let first = &hits(&results)[0];
+    assert_eq!(
+        first["source"]["key"],
+        "worcestershire/003_1493e5dddea95e7c.txt"
+    );
+    assert_eq!(first["source"]["lines"][0], 5, "{first}");
+    assert!(text(first, "text").contains("missing children"));
+    let apart = hits(&results)
+        .iter()
+        .position(|hit| hit["source"]["lines"][0] == 3)
+        .expect("the passage with both words apart still matches");
+    assert!(apart > 0);
+}
+
+#[test]
 fn council_filter_narrows_to_that_council() {
     let workspace = Workspace::with_corpus();
     let all = search(&workspace, &["CSE"]);
