@@ -109,7 +109,11 @@ fn tallies(
     any_word: bool,
 ) -> Result<(Vec<Tally>, Vec<Expansion>)> {
     let searcher = index.searcher()?;
-    let options = QueryOptions { glossary, any_word };
+    let options = QueryOptions {
+        glossary,
+        any_word,
+        body_only: false,
+    };
     let built = query::build(index, &searcher, query_text, filters, options)?;
     let tallies = searcher.search(&*built.query, &TallyCollector)?;
     Ok((tallies, built.expansions))

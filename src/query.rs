@@ -568,6 +568,9 @@ pub struct QueryOptions<'a> {
     pub glossary: Option<&'a Glossary>,
     /// Match passages with any of the words, not all (compare and timeline).
     pub any_word: bool,
+    /// Search the passage text only, not the agenda item's title: what a
+    /// passage's own words score (see `search::title_once`).
+    pub body_only: bool,
 }
 
 /// A glossary expansion applied to a query.
@@ -661,7 +664,12 @@ fn build_text(
         });
     }
     let fields = index.fields;
-    let mut parser = QueryParser::for_index(&index.index, vec![fields.body, fields.topic]);
+    let searched: Vec<Field> = if options.body_only {
+        vec![fields.body]
+    } else {
+        vec![fields.body, fields.topic]
+    };
+    let mut parser = QueryParser::for_index(&index.index, searched.clone());
     if !options.any_word {
         parser.set_conjunction_by_default();
     }
@@ -686,6 +694,7 @@ fn build_text(
         analyzer,
         glossary: options.glossary,
         longest_term,
+        searched,
         default_occur: if options.any_word {
             Occur::Should
         } else {
@@ -855,6 +864,8 @@ struct Expander<'a> {
     analyzer: TextAnalyzer,
     glossary: Option<&'a Glossary>,
     longest_term: usize,
+    /// The fields a word without a field is searched in.
+    searched: Vec<Field>,
     default_occur: Occur,
     expansions: Vec<Expansion>,
     corrections: Vec<Correction>,
@@ -1062,7 +1073,7 @@ impl Expander<'_> {
         let neighbours = self.known_neighbours(&word)?;
         self.corrections.push(Correction { word, distance });
         let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, exact)];
-        for field in [fields.body, fields.topic] {
+        for &field in &self.searched {
             let fuzzy =
                 FuzzyTermQuery::new(Term::from_field_text(field, &analysed[0]), distance, true);
             any.push((
@@ -1075,7 +1086,7 @@ impl Expander<'_> {
         // word's single-edit neighbours that the index knows, stemmed,
         // are matched too.
         for stem in neighbours {
-            for field in [fields.body, fields.topic] {
+            for &field in &self.searched {
                 let term = TermQuery::new(
                     Term::from_field_text(field, &stem),
                     IndexRecordOption::WithFreqs,

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query as _;
+use tantivy::query::{Query as _, Scorer as _};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Score;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocSet as _, Searcher, TantivyDocument};
 
 use crate::dedup;
 use crate::error::{Error, Result};
@@ -204,6 +204,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     let options = QueryOptions {
         glossary: request.glossary,
         any_word: request.any_word,
+        body_only: false,
     };
     let built = query::build(index, &searcher, request.query, request.filters, options)?;
     let query = built.query;
@@ -281,13 +282,20 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     }
     let mut hits_of = HitReader::new(index, &searcher);
     let mut candidates = Vec::with_capacity(top.len());
+    let mut addresses = Vec::with_capacity(top.len());
     for (score, address, partial) in top {
         let mut hit = hits_of.hit(address, score)?;
         hit.partial = partial;
+        candidates.push(hit);
+        addresses.push(address);
+    }
+    if request.sort == Sort::Relevance {
+        title_once(index, &searcher, request, &mut candidates, &addresses)?;
+    }
+    for hit in &mut candidates {
         if hit.standard {
             hit.score *= STANDARD_WEIGHT;
         }
-        candidates.push(hit);
     }
     match request.sort {
         Sort::Relevance => candidates.sort_by(|a, b| {
@@ -351,6 +359,81 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         undated_excluded,
         hits,
     })
+}
+
+/// A match in an agenda item's title counts once for the item: on its
+/// best passage. Every passage of an item carries the item's title, and
+/// without this a title holding the query's word lifts each of them alike,
+/// so that one item fills the page. The item's other passages keep what
+/// their own text scores, worked out with the same query over the passage
+/// text alone, for just these passages.
+fn title_once(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    request: &Run,
+    candidates: &mut [Hit],
+    addresses: &[tantivy::DocAddress],
+) -> Result<()> {
+    let key = |hit: &Hit| (hit.source.key.clone(), hit.item.clone(), hit.topic.clone());
+    // The best passage of each item that has more than one here.
+    let mut best: rustc_hash::FxHashSet<(String, Option<String>, Option<String>)> =
+        Default::default();
+    let mut others: Vec<usize> = Vec::new();
+    let mut order: Vec<usize> = (0..candidates.len())
+        .filter(|&at| candidates[at].topic.is_some())
+        .collect();
+    order.sort_by(|&a, &b| {
+        quantised(candidates[b].score)
+            .cmp(&quantised(candidates[a].score))
+            .then_with(|| candidates[a].id.cmp(&candidates[b].id))
+    });
+    for at in order {
+        if !best.insert(key(&candidates[at])) {
+            others.push(at);
+        }
+    }
+    if others.is_empty() {
+        return Ok(());
+    }
+    let own_text = query::build(
+        index,
+        searcher,
+        request.query,
+        request.filters,
+        QueryOptions {
+            glossary: request.glossary,
+            any_word: true,
+            body_only: true,
+        },
+    )?;
+    let weight = own_text
+        .query
+        .weight(tantivy::query::EnableScoring::enabled_from_searcher(
+            searcher,
+        ))?;
+    others.sort_by_key(|&at| addresses[at]);
+    let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for at in others {
+        let address = addresses[at];
+        if scorer
+            .as_ref()
+            .is_none_or(|(segment, _)| *segment != address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            scorer = Some((address.segment_ord, weight.scorer(reader, 1.0)?));
+        }
+        let (_, scorer) = scorer.as_mut().expect("opened above");
+        let mut doc = scorer.doc();
+        if doc < address.doc_id {
+            doc = scorer.seek(address.doc_id);
+        }
+        candidates[at].score = if doc == address.doc_id {
+            scorer.score()
+        } else {
+            0.0
+        };
+    }
+    Ok(())
 }
 
 /// A score to four decimal places, for ordering: the last bits of a float
@@ -471,6 +554,7 @@ impl Highlighter {
             QueryOptions {
                 glossary: None,
                 any_word: request.any_word,
+                body_only: false,
             },
         )?;
         let mut body_terms = BTreeMap::new();
@@ -921,6 +1005,7 @@ fn undated_matches(index: &ScrutinyIndex, searcher: &Searcher, request: &Run) ->
         QueryOptions {
             glossary: request.glossary,
             any_word: request.any_word,
+            body_only: false,
         },
     )?;
     Ok(searcher.search(

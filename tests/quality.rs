@@ -104,6 +104,9 @@ fn typed_queries_find_their_records_on_every_front_end() {
         "school transport drivers safeguarding",
         "criminal record checks for licensed drivers",
         "organized crime exploiting children",
+        "sexting",
+        "Prevent",
+        "radicalisation",
     ] {
         let wanted = clearly_about(query);
         assert!(!wanted.is_empty(), "{query}");

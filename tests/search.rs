@@ -154,6 +154,77 @@ fn words_side_by_side_rank_above_the_same_words_apart() {
     assert!(apart > 0);
 }
 
+/// An item titled with the query's word, whose other passages never use
+/// it, and another record that uses the word once in its text.
+fn title_and_text_corpus() -> Workspace {
+    let workspace = Workspace::empty();
+    let write = |path: &str, text: &str| {
+        let path = workspace.path().join("corpus").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // Each paragraph is long enough to be a passage of its own.
+    write(
+        "wiltshire/sexting-item.txt",
+        "Minutes of the Children's Select Committee held on 4 March 2021\n\n\
+         5. Sexting in schools\n\n\
+         The committee heard how sexting among pupils is reported by schools, \
+         and how the designated safeguarding leads record each report, talk to \
+         the pupils involved and decide with the police whether any further \
+         action is needed, which in most cases it is not.\n\n\
+         Head teachers described the assemblies given each autumn term, the \
+         lessons on respect and consent in the personal development programme, \
+         and the letters sent home so that parents know what their children \
+         are taught and whom to contact with a worry.\n\n\
+         The school nursing service gave figures for its drop-in sessions: \
+         attendance had doubled over two years, most of it by girls in years \
+         nine and ten, and the service had trained two more nurses to run the \
+         sessions in the rural secondary schools from September.\n\n\
+         Members asked for the next report to include the views of parents \
+         gathered by the parent carer forum, a breakdown of the figures by \
+         district, and a note of how the new statutory guidance on relationships \
+         education had changed what the schools teach.\n",
+    );
+    write(
+        "staffordshire/online-safety.txt",
+        "Minutes of the Safe and Strong Communities Select Committee held on 9 June 2021\n\n\
+         7. Online safety\n\n\
+         The police described a rise in reports about online gaming, chat rooms \
+         and messaging, and a smaller number about sexting between teenagers, \
+         which officers handled with the schools concerned. The committee \
+         asked how the force would keep pace with new platforms, how many \
+         officers had been trained in digital investigation, and whether the \
+         schools had the guidance they needed to respond to reports quickly.\n",
+    );
+    workspace
+}
+
+#[test]
+fn a_title_match_counts_once_for_its_item() {
+    let workspace = title_and_text_corpus();
+    let results = search(&workspace, &["sexting", "--no-expand"]);
+    let order: Vec<(String, u64)> = hits(&results)
+        .iter()
+        .map(|hit| {
+            (
+                text(hit, "council").to_string(),
+                hit["source"]["lines"][0].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The titled item's passage that also says "sexting" holds the
+    // title's match; the other record's passage comes before the item's
+    // passages that match through the title alone.
+    assert_eq!(order[0], ("Wiltshire".to_string(), 5), "{order:?}");
+    assert_eq!(order[1].0, "Staffordshire", "{order:?}");
+    let titled = passages_in(&workspace, "sexting-item.txt");
+    assert!(titled >= 2, "{titled}");
+    assert_eq!(order.len(), titled + 1, "{order:?}");
+    for title_only in &hits(&results)[2..] {
+        assert_eq!(title_only["snippet_field"], "topic", "{title_only}");
+    }
+}
+
 #[test]
 fn council_filter_narrows_to_that_council() {
     let workspace = Workspace::with_corpus();
