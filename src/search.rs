@@ -121,6 +121,9 @@ pub struct Hit {
     /// Which field the snippet was taken from: `body`, or `topic` when the
     /// passage matched only through its item's title.
     pub snippet_field: String,
+    /// Matched words in `topic`, as `[start, end)` character ranges.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topic_highlights: Vec<[usize; 2]>,
     /// The whole passage.
     pub text: String,
     /// True for a decision: a RESOLVED block and its points.
@@ -328,7 +331,13 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     };
     let grouped = per_record(grouped, request.per_record);
 
-    let highlighter = Highlighter::new(index, &searcher, request, &built.expansions)?;
+    let highlighter = Highlighter::new(
+        index,
+        &searcher,
+        request,
+        &built.expansions,
+        &built.corrections,
+    )?;
     let mut hits = Vec::with_capacity(request.limit);
     for (mut hit, duplicates) in grouped.into_iter().take(wanted).skip(request.skip) {
         highlighter.add_snippet(&mut hit);
@@ -536,6 +545,9 @@ struct Highlighter {
     body_field: Field,
     topic_field: Field,
     alternatives: Vec<Vec<String>>,
+    /// Words matched with typos: the typed word as analysed, and the edit
+    /// distance its matches may be from it.
+    typos: Vec<(String, usize)>,
 }
 
 impl Highlighter {
@@ -544,6 +556,7 @@ impl Highlighter {
         searcher: &Searcher,
         request: &Run,
         expansions: &[Expansion],
+        corrections: &[Correction],
     ) -> Result<Highlighter> {
         let fields = index.fields;
         let own_words = query::build(
@@ -575,6 +588,16 @@ impl Highlighter {
             .map(|alternative| glossary::analyse(&mut analyzer, alternative))
             .filter(|words| !words.is_empty())
             .collect();
+        let typos = corrections
+            .iter()
+            .filter_map(|correction| {
+                let analysed = glossary::analyse(&mut analyzer, &correction.word);
+                let [word] = analysed.as_slice() else {
+                    return None;
+                };
+                Some((word.clone(), usize::from(correction.distance)))
+            })
+            .collect();
         Ok(Highlighter {
             analyzer,
             body_terms,
@@ -582,6 +605,7 @@ impl Highlighter {
             body_field: fields.body,
             topic_field: fields.topic,
             alternatives,
+            typos,
         })
     }
 
@@ -591,10 +615,35 @@ impl Highlighter {
         own_terms: &BTreeMap<String, Score>,
         text: &str,
     ) -> Highlighted {
+        let generator = self.generator(field, own_terms, text, SNIPPET_CHARS);
+        Highlighted::from_snippet(&generator.snippet(text), text)
+    }
+
+    /// A snippet generator for `text` that marks the user's own words,
+    /// the words of every glossary alternative found whole in `text`, and
+    /// the words of `text` that a typo-tolerant match took for a typed
+    /// word (as the index matched them: analysed words within the edit
+    /// distance allowed, a swap of two letters counting as one edit).
+    fn generator(
+        &self,
+        field: Field,
+        own_terms: &BTreeMap<String, Score>,
+        text: &str,
+        max_chars: usize,
+    ) -> SnippetGenerator {
         let mut analyzer = self.analyzer.clone();
         let mut terms = own_terms.clone();
-        if !self.alternatives.is_empty() {
+        if !self.alternatives.is_empty() || !self.typos.is_empty() {
             let words = glossary::analyse(&mut analyzer, text);
+            for word in &words {
+                if self
+                    .typos
+                    .iter()
+                    .any(|(typed, distance)| strsim::osa_distance(typed, word) <= *distance)
+                {
+                    terms.insert(word.clone(), 1.0);
+                }
+            }
             for alternative in &self.alternatives {
                 if words
                     .windows(alternative.len())
@@ -606,9 +655,25 @@ impl Highlighter {
                 }
             }
         }
-        let mut generator = SnippetGenerator::new(terms, analyzer, field, SNIPPET_CHARS);
-        generator.set_max_num_chars(SNIPPET_CHARS);
-        Highlighted::from_snippet(&generator.snippet(text), text)
+        let mut generator = SnippetGenerator::new(terms, analyzer, field, max_chars);
+        generator.set_max_num_chars(max_chars);
+        generator
+    }
+
+    /// The matched words of an item's title, as character ranges of the
+    /// whole title: the words that made a hit through the title show
+    /// there, whatever the snippet shows.
+    fn topic_marks(&self, topic: &str) -> Vec<[usize; 2]> {
+        let generator = self.generator(self.topic_field, &self.topic_terms, topic, topic.len() + 1);
+        let snippet = generator.snippet(topic);
+        let start = snippet.fragment_range().start;
+        let char_at = |byte: usize| topic[..byte.min(topic.len())].chars().count();
+        snippet
+            .highlighted()
+            .iter()
+            .filter(|range| range.start < range.end && topic.is_char_boundary(start + range.end))
+            .map(|range| [char_at(start + range.start), char_at(start + range.end)])
+            .collect()
     }
 
     /// Fills in a hit's snippet: from its text, or from its item's title
@@ -634,6 +699,11 @@ impl Highlighter {
         hit.snippet = snippet.text;
         hit.highlights = snippet.ranges;
         hit.snippet_field = snippet_field.to_string();
+        hit.topic_highlights = hit
+            .topic
+            .as_deref()
+            .map(|topic| self.topic_marks(topic))
+            .unwrap_or_default();
     }
 }
 
@@ -741,6 +811,7 @@ impl HitReader<'_> {
             highlights: Vec::new(),
             snippet_html: String::new(),
             snippet_field: String::new(),
+            topic_highlights: Vec::new(),
             text: text(fields.body).unwrap_or_default(),
             resolution: number(fields.resolution) == 1,
             standard: number(fields.standard) == 1,

@@ -223,6 +223,50 @@ fn a_title_match_counts_once_for_its_item() {
     for title_only in &hits(&results)[2..] {
         assert_eq!(title_only["snippet_field"], "topic", "{title_only}");
     }
+    // The title's match is marked wherever the title is shown.
+    for hit in hits(&results) {
+        if text(hit, "council") == "Wiltshire" {
+            assert_eq!(
+                hit["topic_highlights"],
+                serde_json::json!([[0, 7]]),
+                "{hit}"
+            );
+        } else {
+            assert!(hit.get("topic_highlights").is_none(), "{hit}");
+        }
+    }
+    let coloured = workspace
+        .scrutiny(&["search", "sexting", "--no-expand", "--color", "always"])
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8_lossy(&coloured.stdout);
+    assert!(
+        coloured.contains("item 5: \u{1b}[0m\u{1b}[1m\u{1b}[31mSexting\u{1b}[0m"),
+        "{coloured}"
+    );
+    let server = util::Server::start(&workspace);
+    let (status, _, page) = server.get("/?q=sexting&no_expand=1&per_record=0");
+    assert_eq!(status, 200);
+    assert!(page.contains("5. <mark>Sexting</mark>"), "{page}");
+}
+
+#[test]
+fn a_word_matched_with_typos_is_marked_as_the_index_matched_it() {
+    let workspace = Workspace::with_corpus();
+    // Two edits from "safeguarding": a letter dropped and two swapped.
+    let results = search(&workspace, &["safgaurding"]);
+    assert_eq!(results["corrections"][0]["distance"], 2, "{results}");
+    assert!(!hits(&results).is_empty());
+    for hit in hits(&results) {
+        let marked = highlighted_words(hit);
+        assert!(
+            !marked.is_empty()
+                && marked
+                    .iter()
+                    .all(|word| word.to_lowercase().starts_with("safeguard")),
+            "{marked:?}: {hit}"
+        );
+    }
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
         "{PATH}{}{PATH:#}:{LINES}{lines}{LINES:#}",
         printable(&hit.source.path)
     )?;
-    let mut context = vec![
+    let context = [
         hit.council
             .clone()
             .unwrap_or_else(|| "council unknown".into()),
@@ -75,17 +75,36 @@ fn write_hit(out: &mut impl Write, hit: &Hit) -> io::Result<()> {
             .unwrap_or_else(|| "committee unknown".into()),
         hit.date.clone().unwrap_or_else(|| "date not stated".into()),
     ];
+    write!(out, "  {LABEL}{}", context.join(" · "))?;
     if let Some(topic) = &hit.topic {
-        let topic = shorten(topic, 90);
-        match &hit.item {
-            Some(number) => context.push(format!("item {number}: {topic}")),
-            None => context.push(topic),
+        write!(out, " · ")?;
+        if let Some(number) = &hit.item {
+            write!(out, "item {number}: ")?;
+        }
+        // The title's matched words are marked, as the snippet's are.
+        let shown = shorten(topic, 90);
+        let whole = shown.chars().count();
+        let title = Highlighted {
+            text: shown,
+            ranges: hit
+                .topic_highlights
+                .iter()
+                .copied()
+                .filter(|[_, end]| *end <= whole)
+                .collect(),
+        };
+        for (piece, marked) in title.pieces() {
+            if marked {
+                write!(out, "{LABEL:#}{MATCH}{piece}{MATCH:#}{LABEL}")?;
+            } else {
+                write!(out, "{piece}")?;
+            }
         }
     }
     if hit.resolution {
-        context.push("decision".to_string());
+        write!(out, " · decision")?;
     }
-    writeln!(out, "  {LABEL}{}{LABEL:#}", context.join(" · "))?;
+    writeln!(out, "{LABEL:#}")?;
     if let Some(url) = &hit.url {
         writeln!(out, "  {LABEL}published at {url}{LABEL:#}")?;
     }
@@ -1076,6 +1095,7 @@ mod tests {
             highlights: vec![[5, 9]],
             snippet_html: String::new(),
             snippet_field: "body".into(),
+            topic_highlights: Vec::new(),
             text: "The taxi drivers were well placed.".into(),
             resolution: false,
             also_in: Vec::new(),

@@ -9,6 +9,7 @@ use crate::compare::{Comparison, Facets, GroupBy, Timeline};
 use crate::render::terminal::counted;
 use crate::request::{self, Bounds, CompareRequest, SearchRequest, Selection};
 use crate::search::{Hit, PassageInContext, SearchResults};
+use crate::snippet::Highlighted;
 
 /// The page's stylesheet, served at `/style.css`.
 pub const STYLE: &str = include_str!("style.css");
@@ -289,7 +290,10 @@ fn hit_card(hit: &Hit, query: &str) -> Markup {
             h3 {
                 a href={ "/passage/" (hit.id) "?" (pair("q", query)) } {
                     @if let Some(item) = &hit.item { (item) ". " }
-                    (topic)
+                    (PreEscaped(Highlighted {
+                        text: topic.to_string(),
+                        ranges: hit.topic_highlights.clone(),
+                    }.to_html()))
                 }
             }
             p class="meta" {
@@ -567,7 +571,6 @@ mod tests {
     use super::*;
     use crate::compare::Group;
     use crate::search::Source;
-    use crate::snippet::Highlighted;
 
     fn hit(id: &str) -> Hit {
         let snippet = Highlighted {
@@ -595,6 +598,7 @@ mod tests {
             snippet: snippet.text,
             highlights: snippet.ranges,
             snippet_field: "body".into(),
+            topic_highlights: Vec::new(),
             text: "the taxi drivers".into(),
             resolution: false,
             also_in: Vec::new(),
