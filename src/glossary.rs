@@ -22,14 +22,21 @@ struct GlossaryFile {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Group {
     terms: Vec<String>,
+    /// Terms of the group matched only as written, in capitals.
+    #[serde(default)]
+    capitals_only: Vec<String>,
 }
 
 /// Groups of terms that mean the same thing.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
     groups: Vec<Vec<String>>,
+    /// Acronyms that are also everyday words ("SEND"): matched only as
+    /// written, in capitals.
+    capitals_only: Vec<String>,
     /// [`Glossary::longest_term`], worked out at its first use: every query
     /// asks for it.
     longest: std::sync::OnceLock<usize>,
@@ -61,9 +68,9 @@ impl Glossary {
             source,
         })?;
         let mut glossary = Glossary::builtin();
-        glossary
-            .groups
-            .extend(Glossary::parse(&text, &display)?.groups);
+        let theirs = Glossary::parse(&text, &display)?;
+        glossary.groups.extend(theirs.groups);
+        glossary.capitals_only.extend(theirs.capitals_only);
         Ok(glossary)
     }
 
@@ -73,7 +80,24 @@ impl Glossary {
             message: error.message().to_string(),
         })?;
         let mut groups = Vec::new();
+        let mut capitals_only = Vec::new();
         for group in file.group {
+            for term in &group.capitals_only {
+                let term = term.trim();
+                if !group.terms.iter().any(|listed| listed.trim() == term)
+                    || term.chars().any(char::is_lowercase)
+                    || !term.chars().all(char::is_alphanumeric)
+                {
+                    return Err(GlossaryError::Invalid {
+                        path: path.to_string(),
+                        message: format!(
+                            "capitals_only lists {term:?}, which should be one of the group's \
+                             terms, one word in capitals"
+                        ),
+                    });
+                }
+                capitals_only.push(term.to_string());
+            }
             let terms: Vec<String> = group
                 .terms
                 .into_iter()
@@ -90,6 +114,7 @@ impl Glossary {
         }
         Ok(Glossary {
             groups,
+            capitals_only,
             longest: std::sync::OnceLock::new(),
         })
     }
@@ -104,14 +129,29 @@ impl Glossary {
         self.groups.is_empty()
     }
 
-    /// The terms that mean the same as `words` (already analysed), other than
-    /// itself, in glossary order.
-    pub fn alternatives(&self, analyzer: &mut TextAnalyzer, words: &[String]) -> Vec<String> {
+    /// True for an acronym matched only as written, in capitals.
+    pub fn is_capitals_only(&self, term: &str) -> bool {
+        self.capitals_only.iter().any(|known| known == term)
+    }
+
+    /// The terms that mean the same as `words` (already analysed; `typed`
+    /// is how the query wrote them), other than itself, in glossary order.
+    /// A capitals-only term stands for its group only as typed in
+    /// capitals: "send" is a verb.
+    pub fn alternatives(
+        &self,
+        analyzer: &mut TextAnalyzer,
+        words: &[String],
+        typed: &str,
+    ) -> Vec<String> {
         let mut alternatives: Vec<String> = Vec::new();
         for group in &self.groups {
             let analysed: Vec<Vec<String>> =
                 group.iter().map(|term| analyse(analyzer, term)).collect();
-            if !analysed.iter().any(|term| term.as_slice() == words) {
+            if !group.iter().zip(&analysed).any(|(term, term_words)| {
+                term_words.as_slice() == words
+                    && (!self.is_capitals_only(term) || typed.trim() == term)
+            }) {
                 continue;
             }
             for (term, term_words) in group.iter().zip(&analysed) {
@@ -150,6 +190,24 @@ pub fn analyse(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitals_only_names_a_term_of_its_group_in_capitals() {
+        let good = "[[group]]\nterms = [\"SEND\", \"special needs\"]\ncapitals_only = [\"SEND\"]\n";
+        let glossary = Glossary::parse(good, "g.toml").unwrap();
+        assert!(glossary.is_capitals_only("SEND"));
+        assert!(!glossary.is_capitals_only("send"));
+        for bad in ["MASH", "Send"] {
+            let text = format!(
+                "[[group]]\nterms = [\"SEND\", \"Send\", \"x y\"]\ncapitals_only = [\"{bad}\"]\n"
+            );
+            let error = Glossary::parse(&text, "g.toml").unwrap_err().to_string();
+            assert!(
+                error.contains("capitals_only") && error.contains("g.toml"),
+                "{error}"
+            );
+        }
+    }
 
     #[test]
     fn the_builtin_glossary_parses() {

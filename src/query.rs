@@ -987,7 +987,12 @@ impl Expander<'_> {
             if words.is_empty() {
                 continue;
             }
-            let alternatives = glossary.alternatives(&mut self.analyzer, &words);
+            let typed: Vec<&str> = literals[..length]
+                .iter()
+                .map(|literal| literal.phrase.as_str())
+                .collect();
+            let typed = typed.join(" ");
+            let alternatives = glossary.alternatives(&mut self.analyzer, &words, &typed);
             if alternatives.is_empty() {
                 continue;
             }
@@ -995,10 +1000,12 @@ impl Expander<'_> {
             for literal in &literals[..length] {
                 // No typo tolerance inside a glossary term: its alternatives
                 // already say what it means.
-                originals.push((
-                    Occur::Must,
-                    self.tantivy_leaf(UserInputLeaf::Literal(literal.clone()))?,
-                ));
+                let query = if glossary.is_capitals_only(&literal.phrase) {
+                    self.as_written(&literal.phrase)
+                } else {
+                    self.tantivy_leaf(UserInputLeaf::Literal(literal.clone()))?
+                };
+                originals.push((Occur::Must, query));
             }
             let original: Box<dyn Query> = if originals.len() == 1 {
                 originals.remove(0).1
@@ -1007,6 +1014,16 @@ impl Expander<'_> {
             };
             let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, original)];
             for alternative in &alternatives {
+                if glossary.is_capitals_only(alternative) {
+                    any.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            self.as_written(alternative),
+                            EXPANSION_BOOST,
+                        )),
+                    ));
+                    continue;
+                }
                 let phrase = UserInputLiteral {
                     field_name: None,
                     phrase: alternative.clone(),
@@ -1020,17 +1037,21 @@ impl Expander<'_> {
                     Box::new(BoostQuery::new(query, EXPANSION_BOOST)),
                 ));
             }
-            let term: Vec<&str> = literals[..length]
-                .iter()
-                .map(|literal| literal.phrase.as_str())
-                .collect();
             self.expansions.push(Expansion {
-                term: term.join(" "),
+                term: typed,
                 alternatives,
             });
             return Ok(Some((length, Box::new(BooleanQuery::new(any)))));
         }
         Ok(None)
+    }
+
+    /// An acronym matched only where it is written in capitals.
+    fn as_written(&self, acronym: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.index.fields.acronym, acronym),
+            IndexRecordOption::WithFreqs,
+        ))
     }
 
     /// One leaf: tantivy builds it; a single word that the index holds

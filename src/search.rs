@@ -548,6 +548,9 @@ struct Highlighter {
     /// Words matched with typos: the typed word as analysed, and the edit
     /// distance its matches may be from it.
     typos: Vec<(String, usize)>,
+    /// Acronyms in play that match only as written ("SEND"): a word
+    /// spelt like one is marked only where written in capitals.
+    as_written: Vec<String>,
 }
 
 impl Highlighter {
@@ -588,6 +591,16 @@ impl Highlighter {
             .map(|alternative| glossary::analyse(&mut analyzer, alternative))
             .filter(|words| !words.is_empty())
             .collect();
+        let as_written = request.glossary.map_or_else(Vec::new, |glossary| {
+            expansions
+                .iter()
+                .flat_map(|expansion| {
+                    std::iter::once(&expansion.term).chain(&expansion.alternatives)
+                })
+                .filter(|term| glossary.is_capitals_only(term))
+                .cloned()
+                .collect()
+        });
         let typos = corrections
             .iter()
             .filter_map(|correction| {
@@ -606,6 +619,7 @@ impl Highlighter {
             topic_field: fields.topic,
             alternatives,
             typos,
+            as_written,
         })
     }
 
@@ -616,7 +630,31 @@ impl Highlighter {
         text: &str,
     ) -> Highlighted {
         let generator = self.generator(field, own_terms, text, SNIPPET_CHARS);
-        Highlighted::from_snippet(&generator.snippet(text), text)
+        let mut snippet = Highlighted::from_snippet(&generator.snippet(text), text);
+        snippet.ranges = self.keep_as_written(&snippet.text, snippet.ranges);
+        snippet
+    }
+
+    /// `ranges` of `text` without the words spelt like a capitals-only
+    /// acronym in play but not written in capitals ("send" for "SEND").
+    fn keep_as_written(&self, text: &str, ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+        if self.as_written.is_empty() {
+            return ranges;
+        }
+        let characters: Vec<char> = text.chars().collect();
+        ranges
+            .into_iter()
+            .filter(|[start, end]| {
+                let word: String = characters
+                    [(*start).min(characters.len())..(*end).min(characters.len())]
+                    .iter()
+                    .collect();
+                !self
+                    .as_written
+                    .iter()
+                    .any(|acronym| word.eq_ignore_ascii_case(acronym) && word != *acronym)
+            })
+            .collect()
     }
 
     /// A snippet generator for `text` that marks the user's own words,
@@ -668,12 +706,13 @@ impl Highlighter {
         let snippet = generator.snippet(topic);
         let start = snippet.fragment_range().start;
         let char_at = |byte: usize| topic[..byte.min(topic.len())].chars().count();
-        snippet
+        let ranges = snippet
             .highlighted()
             .iter()
             .filter(|range| range.start < range.end && topic.is_char_boundary(start + range.end))
             .map(|range| [char_at(start + range.start), char_at(start + range.end)])
-            .collect()
+            .collect();
+        self.keep_as_written(topic, ranges)
     }
 
     /// Fills in a hit's snippet: from its text, or from its item's title

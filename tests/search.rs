@@ -532,3 +532,75 @@ fn a_committee_search_reaches_every_passage_of_its_records_and_names_the_committ
         .iter()
         .all(|hit| !text(hit, "committee").is_empty()));
 }
+
+/// Three records: "send" as a verb, "SEND" as the acronym, and the words
+/// the acronym stands for.
+fn send_corpus() -> Workspace {
+    let workspace = Workspace::empty();
+    let write = |path: &str, text: &str| {
+        let path = workspace.path().join("corpus").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "wiltshire/verb.txt",
+        "Minutes of the Licensing Committee held on 2 May 2022\n\n\
+         4. Any other business\n\n\
+         The clerk agreed to send the revised taxi policy to all members and to \
+         send a reminder to the trade before the consultation closed.\n",
+    );
+    write(
+        "staffordshire/acronym.txt",
+        "Minutes of the Schools Forum held on 8 June 2022\n\n\
+         6. Home to school transport\n\n\
+         The forum noted the rising cost of SEND transport and asked for a \
+         review of routes shared by several schools.\n",
+    );
+    write(
+        "worcestershire/words.txt",
+        "Minutes of the Children and Families Panel held on 9 June 2022\n\n\
+         3. High needs funding\n\n\
+         The panel heard that places for pupils with special educational needs \
+         had grown by a tenth since the last report.\n",
+    );
+    workspace
+}
+
+fn councils_found(results: &Value) -> Vec<String> {
+    let mut councils: Vec<String> = hits(results)
+        .iter()
+        .map(|hit| text(hit, "council").to_string())
+        .collect();
+    councils.sort();
+    councils
+}
+
+#[test]
+fn the_glossary_send_matches_the_acronym_in_capitals_not_the_verb() {
+    let workspace = send_corpus();
+    let acronym = search(&workspace, &["SEND"]);
+    assert_eq!(
+        councils_found(&acronym),
+        ["Staffordshire", "Worcestershire"],
+        "{acronym}"
+    );
+    for hit in hits(&acronym) {
+        for word in highlighted_words(hit) {
+            assert_ne!(word, "send", "{hit}");
+        }
+    }
+    let words = search(&workspace, &["special educational needs"]);
+    assert_eq!(
+        councils_found(&words),
+        ["Staffordshire", "Worcestershire"],
+        "{words}"
+    );
+    // Typed in lower case, it is the everyday word: no glossary group.
+    let verb = search(&workspace, &["send"]);
+    assert_eq!(verb["expansions"], serde_json::json!([]), "{verb}");
+    assert_eq!(
+        councils_found(&verb),
+        ["Staffordshire", "Wiltshire"],
+        "{verb}"
+    );
+}

@@ -123,6 +123,10 @@ pub fn passage_documents(
             if let Some(title) = &item.title {
                 document.add_text(fields.topic, title);
             }
+            let acronyms = acronyms(&passage.text);
+            if !acronyms.is_empty() {
+                document.add_text(fields.acronym, &acronyms);
+            }
             for officer in officer_names {
                 document.add_text(fields.officer, officer);
             }
@@ -181,6 +185,27 @@ pub fn file_document(
         }
     }
     document
+}
+
+/// The words of `text` written wholly in capitals, two letters or more
+/// ("SEND", "CSE", "DBS"), joined by spaces, case kept: what the `acronym`
+/// field indexes, so that an acronym that is also an everyday word is
+/// matched only where it is written as an acronym.
+pub fn acronyms(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|character: char| !character.is_alphanumeric()) {
+        let letters = word
+            .chars()
+            .filter(|character| character.is_alphabetic())
+            .count();
+        if letters >= 2 && !word.chars().any(char::is_lowercase) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever reading, extraction or splitting changes what a file
 /// yields, so that an index built by an older scrutiny is rebuilt.
-pub const EXTRACTOR_VERSION: u32 = 8;
+pub const EXTRACTOR_VERSION: u32 = 9;
 
 /// Memory each of tantivy's indexing threads fills before it writes a
 /// segment (BENCHMARKS.md).

@@ -21,6 +21,8 @@ pub const ENGLISH: &str = "scrutiny_en";
 pub const NAMES: &str = "scrutiny_names";
 /// Keys such as council names: the whole value, lower-cased.
 pub const KEYWORD: &str = "scrutiny_keyword";
+/// Acronyms as written: words, case kept (see `document::acronyms`).
+pub const ACRONYM: &str = "scrutiny_acronym";
 
 /// The `doc_type` of a passage document.
 pub const PASSAGE: &str = "passage";
@@ -48,6 +50,10 @@ pub struct Fields {
     pub officers_json: Field,
     pub member: Field,
     pub body: Field,
+    /// The passage's words written in capitals ("SEND", "CSE"), case
+    /// kept: where a glossary acronym that is also an everyday word
+    /// ("send") is matched.
+    pub acronym: Field,
     pub passage_no: Field,
     pub line_first: Field,
     pub line_last: Field,
@@ -121,6 +127,17 @@ pub fn build() -> (Schema, Fields) {
         officers_json: builder.add_text_field("officers_json", STORED),
         member: builder.add_text_field("member", text_field(NAMES, true)),
         body: builder.add_text_field("body", text_field(ENGLISH, true) | STORED),
+        // Scored by how often, not by how long the list is: a passage's
+        // acronyms are a handful of words whatever its length.
+        acronym: builder.add_text_field(
+            "acronym",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ACRONYM)
+                    .set_index_option(IndexRecordOption::WithFreqs)
+                    .set_fieldnorms(false),
+            ),
+        ),
         passage_no: builder.add_u64_field("passage_no", STORED),
         line_first: builder.add_u64_field("line_first", STORED),
         line_last: builder.add_u64_field("line_last", STORED),
@@ -159,6 +176,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         officers_json: field("officers_json")?,
         member: field("member")?,
         body: field("body")?,
+        acronym: field("acronym")?,
         passage_no: field("passage_no")?,
         line_first: field("line_first")?,
         line_last: field("line_last")?,
@@ -201,6 +219,7 @@ pub fn register_tokenizers(index: &Index) {
             .filter(AsciiFoldingFilter)
             .build(),
     );
+    manager.register(ACRONYM, TextAnalyzer::from(SimpleTokenizer::default()));
     manager.register(
         KEYWORD,
         TextAnalyzer::builder(RawTokenizer::default())
