@@ -112,7 +112,7 @@ fn tallies(
     let options = QueryOptions {
         glossary,
         any_word,
-        body_only: false,
+        topic_only: false,
     };
     let built = query::build(index, &searcher, query_text, filters, options)?;
     let tallies = searcher.search(&*built.query, &TallyCollector)?;

@@ -207,7 +207,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     let options = QueryOptions {
         glossary: request.glossary,
         any_word: request.any_word,
-        body_only: false,
+        topic_only: false,
     };
     let built = query::build(index, &searcher, request.query, request.filters, options)?;
     let query = built.query;
@@ -292,7 +292,9 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         candidates.push(hit);
         addresses.push(address);
     }
-    if request.sort == Sort::Relevance {
+    // Compare and timeline (any word) rank each group's few best passages,
+    // a search per group: the extra query is not spent there.
+    if request.sort == Sort::Relevance && !request.any_word {
         title_once(index, &searcher, request, &mut candidates, &addresses)?;
     }
     for hit in &mut candidates {
@@ -373,9 +375,11 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
 /// A match in an agenda item's title counts once for the item: on its
 /// best passage. Every passage of an item carries the item's title, and
 /// without this a title holding the query's word lifts each of them alike,
-/// so that one item fills the page. The item's other passages keep what
-/// their own text scores, worked out with the same query over the passage
-/// text alone, for just these passages.
+/// so that one item fills the page. From the item's other passages what
+/// the title adds is taken off, worked out with the same query over the
+/// title alone (a score is the sum of its words' scores in each field),
+/// for just these passages. Filters are left out of that query: every
+/// candidate already passed them.
 fn title_once(
     index: &ScrutinyIndex,
     searcher: &Searcher,
@@ -404,18 +408,18 @@ fn title_once(
     if others.is_empty() {
         return Ok(());
     }
-    let own_text = query::build(
+    let title = query::build(
         index,
         searcher,
         request.query,
-        request.filters,
+        &Filters::default(),
         QueryOptions {
             glossary: request.glossary,
             any_word: true,
-            body_only: true,
+            topic_only: true,
         },
     )?;
-    let weight = own_text
+    let weight = title
         .query
         .weight(tantivy::query::EnableScoring::enabled_from_searcher(
             searcher,
@@ -436,11 +440,9 @@ fn title_once(
         if doc < address.doc_id {
             doc = scorer.seek(address.doc_id);
         }
-        candidates[at].score = if doc == address.doc_id {
-            scorer.score()
-        } else {
-            0.0
-        };
+        if doc == address.doc_id {
+            candidates[at].score = (candidates[at].score - scorer.score()).max(0.0);
+        }
     }
     Ok(())
 }
@@ -570,7 +572,7 @@ impl Highlighter {
             QueryOptions {
                 glossary: None,
                 any_word: request.any_word,
-                body_only: false,
+                topic_only: false,
             },
         )?;
         let mut body_terms = BTreeMap::new();
@@ -1115,7 +1117,7 @@ fn undated_matches(index: &ScrutinyIndex, searcher: &Searcher, request: &Run) ->
         QueryOptions {
             glossary: request.glossary,
             any_word: request.any_word,
-            body_only: false,
+            topic_only: false,
         },
     )?;
     Ok(searcher.search(

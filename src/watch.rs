@@ -220,7 +220,7 @@ fn matching_ids(
         QueryOptions {
             glossary: selection.glossary(glossary),
             any_word: false,
-            body_only: false,
+            topic_only: false,
         },
     )?;
     let mut ids = BTreeSet::new();

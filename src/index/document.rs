@@ -86,6 +86,7 @@ pub fn passage_documents(
         .collect();
     let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     let mut committees_indexed: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut titles_indexed: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
     let first_number = passages.iter().map(|passage| passage.number).min();
     passages
         .iter()
@@ -123,9 +124,20 @@ pub fn passage_documents(
             if let Some(title) = &item.title {
                 document.add_text(fields.topic, title);
             }
-            let acronyms = acronyms(&passage.text);
-            if !acronyms.is_empty() {
-                document.add_text(fields.acronym, &acronyms);
+            // The title's acronyms count once for the item, on its first
+            // passage, as a title's words count once (`search::title_once`).
+            let mut acronyms = acronyms(&passage.text);
+            if titles_indexed.insert(passage.item) {
+                if let Some(title) = &item.title {
+                    let in_title = self::acronyms(title);
+                    if !in_title.is_empty() {
+                        acronyms.push(' ');
+                        acronyms.push_str(&in_title);
+                    }
+                }
+            }
+            if !acronyms.trim().is_empty() {
+                document.add_text(fields.acronym, acronyms.trim());
             }
             for officer in officer_names {
                 document.add_text(fields.officer, officer);
