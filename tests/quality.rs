@@ -155,6 +155,30 @@ fn partial_matches_follow_whole_ones_and_say_so() {
     );
     assert!(all_words > 0 && first_partial > 0, "{results}");
     assert!(first_partial as u64 <= all_words, "{results}");
+    // The terminal and the web page say so too.
+    let some = results["total"].as_u64().unwrap() - all_words;
+    let said = format!("{all_words} hold every word; {some} hold only some, shown after");
+    let terminal = workspace
+        .scrutiny(&[
+            "search",
+            "school transport drivers safeguarding",
+            "--limit",
+            "50",
+        ])
+        .output()
+        .unwrap();
+    // The tally goes to standard error, beside the results.
+    let terminal = String::from_utf8_lossy(&terminal.stderr);
+    assert!(terminal.contains(&said), "{said}: {terminal}");
+    let server = Server::start(&workspace);
+    let (status, _, page) = server.get("/?q=school+transport+drivers+safeguarding&limit=50");
+    assert_eq!(status, 200);
+    assert!(page.contains(&said), "{said}: {page}");
+    assert_eq!(
+        page.matches("<p class=\"partial\">").count(),
+        flags.len() - first_partial,
+        "{page}"
+    );
     // Quotes still force: the phrase as typed, or nothing.
     let phrase = workspace.json(&["search", "\"transport drivers safeguarding\""]);
     assert_eq!(phrase["total"], phrase["total_all_words"]);

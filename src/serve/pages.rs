@@ -153,6 +153,12 @@ pub fn search_page(
                     }
                     "."
                 }
+                @if !shown.is_empty() && results.total > results.total_all_words {
+                    @let all = results.total_all_words;
+                    @let some = results.total - all;
+                    " " (all) @if all == 1 { " holds" } @else { " hold" } " every word; "
+                    (some) @if some == 1 { " holds" } @else { " hold" } " only some, shown after."
+                }
                 @if results.undated_excluded > 0 {
                     " " (results.undated_excluded) " more passages match in records that state no meeting date; the date filter leaves them out."
                 }
@@ -302,6 +308,7 @@ fn hit_card(hit: &Hit, query: &str) -> Markup {
                 " · " (hit.date.as_deref().unwrap_or("undated"))
             }
             @if hit.resolution { p class="decision" { "Decision" } }
+            @if hit.partial { p class="partial" { "Some of your words" } }
             p class="snippet" { (PreEscaped(&hit.snippet_html)) }
             (citation(hit))
             @if !hit.also_in.is_empty() {
