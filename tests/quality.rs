@@ -110,25 +110,66 @@ fn typed_queries_find_their_records_on_every_front_end() {
     ] {
         let wanted = clearly_about(query);
         assert!(!wanted.is_empty(), "{query}");
-        let cli = records_of(&workspace.json(&["search", query, "--limit", "50"]));
-        let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
-        let (status, api) = server.json(&format!("/api/search?q={encoded}&limit=50"));
-        assert_eq!(status, 200, "{query}: {api}");
-        let api = records_of(&api);
-        let (status, _, page) = server.get(&format!("/?q={encoded}&limit=50"));
-        assert_eq!(status, 200, "{query}");
-        for record in &wanted {
-            assert!(
-                cli.contains(record),
-                "{query}: the command line misses {record}"
-            );
-            assert!(api.contains(record), "{query}: the API misses {record}");
-            let html_key = record.replace(".txt", "");
-            assert!(
-                page.contains(&html_key),
-                "{query}: the web page misses {record}"
-            );
-        }
+        check_front_ends(&workspace, &server, query, &wanted);
+    }
+    // Two judged queries' records, clearly about both: what the two words
+    // together look for.
+    let both: Vec<String> = clearly_about("Prevent")
+        .into_iter()
+        .filter(|record| clearly_about("radicalisation").contains(record))
+        .collect();
+    assert!(both.len() >= 2, "{both:?}");
+    check_front_ends(&workspace, &server, "Prevent radicalisation", &both);
+}
+
+#[test]
+fn a_film_title_with_an_apostrophe_is_found_on_every_front_end() {
+    let workspace = devset_workspace();
+    let record = "northfield/cse-awareness-2016.txt";
+    let path = workspace.path().join("corpus").join(record);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        "Northfield Borough Council\n\
+         Minutes of the Children's Scrutiny Panel held on 14 March 2016\n\n\
+         6. CSE awareness in secondary schools\n\n\
+         The Panel heard that every year 9 pupil had now seen Kayleigh's Love Story, \
+         the short film about online grooming, followed by a lesson on staying safe. \
+         Members asked for the lesson to reach special schools next.\n",
+    )
+    .unwrap();
+    workspace.scrutiny(&["index", "-q"]).assert().success();
+    let server = Server::start(&workspace);
+    for query in [
+        "Kayleigh's Love Story",
+        "Kayleigh’s Love Story",
+        "kayleighs love story",
+    ] {
+        check_front_ends(&workspace, &server, query, &[record.to_string()]);
+    }
+}
+
+/// `query` finds every record of `wanted` from the command line, the JSON
+/// API and the web page.
+fn check_front_ends(workspace: &Workspace, server: &Server, query: &str, wanted: &[String]) {
+    let cli = records_of(&workspace.json(&["search", query, "--limit", "50"]));
+    let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    let (status, api) = server.json(&format!("/api/search?q={encoded}&limit=50"));
+    assert_eq!(status, 200, "{query}: {api}");
+    let api = records_of(&api);
+    let (status, _, page) = server.get(&format!("/?q={encoded}&limit=50"));
+    assert_eq!(status, 200, "{query}");
+    for record in wanted {
+        assert!(
+            cli.contains(record),
+            "{query}: the command line misses {record}"
+        );
+        assert!(api.contains(record), "{query}: the API misses {record}");
+        let html_key = record.replace(".txt", "");
+        assert!(
+            page.contains(&html_key),
+            "{query}: the web page misses {record}"
+        );
     }
 }
 
