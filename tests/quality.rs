@@ -126,18 +126,15 @@ fn typed_queries_find_their_records_on_every_front_end() {
 fn a_film_title_with_an_apostrophe_is_found_on_every_front_end() {
     let workspace = devset_workspace();
     let record = "northfield/cse-awareness-2016.txt";
-    let path = workspace.path().join("corpus").join(record);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(
-        &path,
+    workspace.add_record(
+        record,
         "Northfield Borough Council\n\
          Minutes of the Children's Scrutiny Panel held on 14 March 2016\n\n\
          6. CSE awareness in secondary schools\n\n\
          The Panel heard that every year 9 pupil had now seen Kayleigh's Love Story, \
          the short film about online grooming, followed by a lesson on staying safe. \
          Members asked for the lesson to reach special schools next.\n",
-    )
-    .unwrap();
+    );
     workspace.scrutiny(&["index", "-q"]).assert().success();
     let server = Server::start(&workspace);
     for query in [

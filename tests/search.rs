@@ -158,11 +158,7 @@ fn words_side_by_side_rank_above_the_same_words_apart() {
 /// it, and another record that uses the word once in its text.
 fn title_and_text_corpus() -> Workspace {
     let workspace = Workspace::empty();
-    let write = |path: &str, text: &str| {
-        let path = workspace.path().join("corpus").join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| workspace.add_record(path, text);
     // Each paragraph is long enough to be a passage of its own.
     write(
         "wiltshire/sexting-item.txt",
@@ -537,11 +533,7 @@ fn a_committee_search_reaches_every_passage_of_its_records_and_names_the_committ
 /// the acronym stands for.
 fn send_corpus() -> Workspace {
     let workspace = Workspace::empty();
-    let write = |path: &str, text: &str| {
-        let path = workspace.path().join("corpus").join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| workspace.add_record(path, text);
     write(
         "wiltshire/verb.txt",
         "Minutes of the Licensing Committee held on 2 May 2022\n\n\

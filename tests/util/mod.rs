@@ -132,6 +132,13 @@ impl Workspace {
         self.dir.path()
     }
 
+    /// Writes a record at `corpus/<path>`, making its folders.
+    pub fn add_record(&self, path: &str, text: &str) {
+        let path = self.path().join("corpus").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     /// `scrutiny ARGS` run in the workspace, never in colour, within
     /// `RUN_LIMIT`.
     pub fn scrutiny(&self, args: &[&str]) -> Scrutiny {
