@@ -1049,8 +1049,13 @@ impl Expander<'_> {
         Ok(None)
     }
 
-    /// An acronym matched only where it is written in capitals.
+    /// An acronym matched only where it is written in capitals. The
+    /// acronym field holds a passage's own acronyms (and its item title's
+    /// on the item's first passage only): a title-only query has none.
     fn as_written(&self, acronym: &str) -> Box<dyn Query> {
+        if !self.searched.contains(&self.index.fields.body) {
+            return Box::new(EmptyQuery);
+        }
         Box::new(TermQuery::new(
             Term::from_field_text(self.index.fields.acronym, acronym),
             IndexRecordOption::WithFreqs,
