@@ -23,6 +23,7 @@ Examples:
   scrutiny coverage                            what the index holds, and what it could not read
   scrutiny watch add taxi 'taxi licensing'     then `scrutiny watch` after each index run
   scrutiny export taxi --format csv --out taxi.csv
+  scrutiny fetch wiltshire --committee 'Area Board' --from 2015-01-01 --then-index
 
 Exit status: search 0 = passages found, 1 = none, 2 = error;
 index 0 = every file indexed, 1 = committed but some files failed or paths
@@ -150,6 +151,24 @@ pub enum Command {
     /// records/s and passages/s, CPU time, the time per stage, thread
     /// scaling, peak memory, index size and query latency percentiles.
     Bench(BenchArgs),
+    /// Gather a council's committee papers from its ModernGov site into the
+    /// corpus, politely and resumably.
+    ///
+    /// SITE is a ModernGov base address (https://democracy.example.gov.uk/)
+    /// or a council named in data/sites.toml (staffordshire, worcestershire,
+    /// wiltshire). Asks the site's web service first and reads its pages
+    /// where the service is off or blocked. Each agenda item with minutes
+    /// or a decision becomes an HTML record beside a .meta.toml sidecar
+    /// stating council, committee, meeting date, item title, number and
+    /// address, written to corpus/<council>/ unless --out says otherwise.
+    ///
+    /// Polite by default: robots.txt obeyed, one request at a time and at
+    /// most one a second per host (--rate), a User-Agent naming scrutiny
+    /// and a contact (--contact), conditional requests on later runs,
+    /// retries on 429/5xx that honour Retry-After. Stopping it at any
+    /// moment loses nothing: run it again and it resumes, fetching only
+    /// what is new or changed.
+    Fetch(FetchArgs),
     /// Print a shell's completion script: scrutiny completions bash > ~/.local/share/bash-completion/completions/scrutiny
     Completions(CompletionsArgs),
     /// Print the manual page (roff): scrutiny man > scrutiny.1; man ./scrutiny.1
@@ -164,6 +183,90 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+const FETCH_EXAMPLES: &str = "\
+Examples:
+  scrutiny fetch wiltshire --committee 'Southern Wiltshire Area Board' --from 2015-01-01 --to 2016-12-31 --dry-run
+  scrutiny fetch wiltshire --committee 'Southern Wiltshire Area Board' --from 2015-01-01 --to 2016-12-31 --contact you@example.org
+  scrutiny fetch https://democracy.example.gov.uk/ --council Example --topic 'taxi licensing' --then-index
+
+Exit status: 0 = everything listed was fetched (or was unchanged), 1 = some
+meetings or documents were blocked, refused or failed (each named), 2 = error.";
+
+#[derive(Debug, Args)]
+#[command(after_help = FETCH_EXAMPLES)]
+pub struct FetchArgs {
+    /// A ModernGov base address, or a council named in data/sites.toml.
+    pub site: String,
+
+    /// Fetch only this committee (repeatable). Case and word order do not
+    /// matter; a name that matches no committee lists the nearest.
+    #[arg(long = "committee", value_name = "NAME")]
+    pub committees: Vec<String>,
+
+    /// Only meetings on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::request::parse_date)]
+    pub from: Option<jiff::civil::Date>,
+
+    /// Only meetings on or before this date (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE", value_parser = crate::request::parse_date)]
+    pub to: Option<jiff::civil::Date>,
+
+    /// Keep only agenda items whose title or minutes mention these words
+    /// (in any form; the glossary applies: CSE keeps child sexual
+    /// exploitation).
+    #[arg(long, value_name = "WORDS")]
+    pub topic: Option<String>,
+
+    /// Where to write the records (default corpus/<council>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// The council's name in the records (default: the name in
+    /// data/sites.toml, or one made from the site's host).
+    #[arg(long, value_name = "NAME")]
+    pub council: Option<String>,
+
+    /// Also download the items' linked reports and printed minutes (PDF,
+    /// Word), each with its own sidecar.
+    #[arg(long)]
+    pub documents: bool,
+
+    /// List the meetings that would be fetched, per committee and year, and
+    /// fetch none of them.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Update the index (--index) from the corpus once the fetch is done.
+    #[arg(long)]
+    pub then_index: bool,
+
+    /// Requests per second to one host, at most.
+    #[arg(long, default_value_t = 1.0, value_name = "PER_SECOND")]
+    pub rate: f64,
+
+    /// A contact address for the site's administrators, sent in the
+    /// User-Agent.
+    #[arg(long, env = "SCRUTINY_CONTACT", value_name = "EMAIL_OR_URL")]
+    pub contact: Option<String>,
+
+    /// The largest answer read, in MiB; larger ones are refused.
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub max_size: u64,
+
+    /// Further attempts after a 429, a 5xx or a dropped connection.
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+
+    /// Seconds before the first retry when the site gives no Retry-After
+    /// (doubled each time).
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS", hide = true)]
+    pub backoff: f64,
+
+    /// Print the run's summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

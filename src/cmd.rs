@@ -10,15 +10,15 @@ use serde::Serialize;
 
 use scrutiny::cli::{
     BenchArgs, Cli, ColorWhen, CompareArgs, CompletionsArgs, CoverageArgs, EvalArgs, ExportArgs,
-    ExtractArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs, TimelineArgs,
-    WatchAction,
+    ExtractArgs, FetchArgs, IndexArgs, QueryArgs, SearchArgs, ServeArgs, ShowArgs, SynthArgs,
+    TimelineArgs, WatchAction,
 };
 use scrutiny::error::Error;
 use scrutiny::glossary::Glossary;
 use scrutiny::index::ScrutinyIndex;
 use scrutiny::render::{json, terminal};
 use scrutiny::request::{Bounds, Selection};
-use scrutiny::{bench, compare, coverage, eval, export, ingest, query, search, synth};
+use scrutiny::{bench, compare, coverage, eval, export, fetch, ingest, query, search, synth};
 
 /// Exit status for "ran, found nothing" (search) or "committed, some files failed" (index).
 pub const EXIT_PARTIAL: u8 = 1;
@@ -244,6 +244,87 @@ pub fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     let threads = cli.threads.max(2);
     scrutiny::serve::run(index, glossary, args.addr, threads, ready, interrupted)?;
     Ok(0)
+}
+
+/// Gathers a council's records from its ModernGov site into the corpus.
+pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
+    if !(args.rate.is_finite() && args.rate > 0.0 && args.rate <= 50.0) {
+        anyhow::bail!(
+            "--rate {}: give requests per second, above 0 and at most 50",
+            args.rate
+        );
+    }
+    if args.max_size == 0 {
+        anyhow::bail!("--max-size 0: give the largest answer to read, in MiB");
+    }
+    let contact = match args.contact.as_deref().map(str::trim) {
+        Some(contact) if !contact.is_empty() => contact.to_string(),
+        _ => {
+            notes(cli, |err| {
+                writeln!(
+                    err,
+                    "scrutiny: no --contact (or SCRUTINY_CONTACT) given: sites see no one to \
+                     write to about this client, and some refuse such clients"
+                )
+            })?;
+            "no contact given".to_string()
+        }
+    };
+    let mut politeness = fetch::http::Politeness::new(&contact);
+    politeness.interval = std::time::Duration::from_secs_f64(1.0 / args.rate);
+    politeness.max_bytes = args.max_size << 20;
+    politeness.retries = args.retries;
+    politeness.backoff = std::time::Duration::from_secs_f64(args.backoff.max(0.0));
+    let corpus = std::path::PathBuf::from("corpus");
+    let options = fetch::FetchOptions {
+        site: args.site.clone(),
+        council: args.council.clone(),
+        committees: args.committees.clone(),
+        from: args.from,
+        to: args.to,
+        topic: args.topic.clone(),
+        out: args.out.clone(),
+        corpus: corpus.clone(),
+        documents: args.documents,
+        dry_run: args.dry_run,
+        politeness,
+        glossary: glossary(cli)?,
+        progress: show_progress(cli),
+    };
+    let say = |note: &str| {
+        if !cli.quiet {
+            eprintln!("{}", terminal::printable(note));
+        }
+    };
+    let summary = fetch::run(&options, &say).map_err(|error| anyhow::anyhow!(error))?;
+    if args.json {
+        json::write(&mut stdout(cli), &summary)?;
+    } else {
+        terminal::fetch_summary(&mut stdout(cli), &summary)?;
+    }
+    let mut code = partial_if(!summary.problems.is_empty());
+    if args.then_index && !args.dry_run {
+        let corpus = summary
+            .out
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .map_or(corpus, std::path::Path::to_path_buf);
+        notes(cli, |err| {
+            writeln!(err, "scrutiny: indexing {}", corpus.display())
+        })?;
+        let indexed = ingest::run(&ingest::IndexOptions {
+            corpus,
+            index: cli.index.clone(),
+            threads: cli.threads,
+            rebuild: false,
+            progress: show_progress(cli),
+        })?;
+        if !cli.quiet {
+            terminal::index_summary(&mut io::stderr().lock(), &indexed)?;
+        }
+        code = code.max(partial_if(indexed.any_failed()));
+    }
+    Ok(code)
 }
 
 /// Indexing and query speed on a corpus.

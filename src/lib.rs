@@ -8,6 +8,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod extract;
+pub mod fetch;
 pub mod format;
 pub mod glossary;
 pub mod index;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval(&cli, args),
         Command::Serve(args) => cmd::serve(&cli, args),
         Command::Bench(args) => cmd::bench(&cli, args),
+        Command::Fetch(args) => cmd::fetch(&cli, args),
         Command::Synth(args) => cmd::synth(&cli, args),
         Command::Completions(args) => cmd::completions(args),
         Command::Man => cmd::man(),

@@ -10,6 +10,7 @@
 //! committee = "Southern Wiltshire Area Board"
 //! date = "2015-10-12"
 //! title = "Child Sexual Exploitation (CSE)"
+//! item = "5"
 //! url = "https://example.gov.uk/mgIssueHistoryHome.aspx?IId=1234"
 //! ```
 //!
@@ -32,6 +33,9 @@ pub struct Sidecar {
     pub date: Option<String>,
     /// The record's title: the agenda item's, for a one-item record.
     pub title: Option<String>,
+    /// The agenda item's number as the site gives it ("5", "12a"), for a
+    /// one-item record.
+    pub item: Option<String>,
     /// Where the record was published.
     pub url: Option<String>,
 }
@@ -71,6 +75,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Sidecar, String> {
         merged.committee = merged.committee.or(sidecar.committee);
         merged.date = merged.date.or(sidecar.date);
         merged.title = merged.title.or(sidecar.title);
+        merged.item = merged.item.or(sidecar.item);
         merged.url = merged.url.or(sidecar.url);
     }
     Ok(merged)
@@ -107,6 +112,15 @@ pub fn apply(record: &mut Record, sidecar: &Sidecar) {
             record
                 .warnings
                 .push("the sidecar's title is not used: the record has several items".into());
+        }
+    }
+    if let Some(number) = &sidecar.item {
+        if record.items.len() == 1 {
+            record.items[0].number = Some(number.trim_end_matches('.').to_string());
+        } else {
+            record
+                .warnings
+                .push("the sidecar's item number is not used: the record has several items".into());
         }
     }
     if let Some(url) = &sidecar.url {

@@ -1062,6 +1062,85 @@ pub fn extraction(
     Ok(())
 }
 
+/// What `fetch` did: the counts in one sentence, then each problem.
+pub fn fetch_summary(out: &mut impl Write, summary: &crate::fetch::Summary) -> io::Result<()> {
+    let place = format!(
+        "{} ({}, through its {}) into {}",
+        summary.council,
+        summary.site,
+        summary.via,
+        summary.out.display()
+    );
+    if summary.dry_run {
+        writeln!(
+            out,
+            "Would fetch {} meeting{} of {}:",
+            summary.meetings,
+            plural(summary.meetings),
+            printable(&place)
+        )?;
+        let width = summary
+            .plan
+            .iter()
+            .map(|row| row.committee.chars().count())
+            .max()
+            .unwrap_or(0);
+        for row in &summary.plan {
+            writeln!(
+                out,
+                "  {:width$}  {}  {:>4} meeting{}",
+                printable(&row.committee),
+                row.year,
+                row.meetings,
+                plural(row.meetings)
+            )?;
+        }
+    } else {
+        let mut parts = vec![
+            format!("{} new item{}", summary.new, plural(summary.new)),
+            format!("{} changed", summary.changed),
+            format!("{} unchanged", summary.unchanged),
+        ];
+        if summary.left_out > 0 {
+            parts.push(format!("{} left out by --topic", summary.left_out));
+        }
+        let documents =
+            summary.documents_new + summary.documents_changed + summary.documents_unchanged;
+        if documents > 0 {
+            parts.push(format!(
+                "documents: {} new, {} changed, {} unchanged",
+                summary.documents_new, summary.documents_changed, summary.documents_unchanged
+            ));
+        }
+        for kind in ["blocked", "refused", "disallowed", "failed"] {
+            let count = summary.count(kind);
+            if count > 0 {
+                parts.push(format!("{count} {kind}"));
+            }
+        }
+        writeln!(
+            out,
+            "Fetched {} meeting{} of {}: {}",
+            summary.meetings,
+            plural(summary.meetings),
+            printable(&place),
+            parts.join(", ")
+        )?;
+    }
+    for problem in &summary.problems {
+        writeln!(out, "  {}: {}", problem.kind, printable(&problem.reason))?;
+    }
+    Ok(())
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
