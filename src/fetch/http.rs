@@ -476,10 +476,12 @@ impl Client {
             }
             // Redirects and 4xx: no rules (RFC 9309 §2.3.1.3).
             Ok(raw) if raw.status < 500 => host.robots = None,
-            Ok(raw) => host.closed = Some(format!(
+            Ok(raw) => {
+                host.closed = Some(format!(
                 "{robots_url} answered HTTP {}; without it scrutiny reads nothing from the host",
                 raw.status
-            )),
+            ))
+            }
             Err(error) => {
                 host.closed = Some(format!(
                     "robots.txt could not be read ({error}); without it scrutiny reads \
