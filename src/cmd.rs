@@ -304,11 +304,11 @@ pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
     }
     let mut code = partial_if(!summary.problems.is_empty());
     if args.then_index && !args.dry_run {
-        let corpus = summary
-            .out
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-            .map_or(corpus, std::path::Path::to_path_buf);
+        // The corpus is the folder holding the council's folder.
+        let corpus = match summary.out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
         notes(cli, |err| {
             writeln!(err, "scrutiny: indexing {}", corpus.display())
         })?;

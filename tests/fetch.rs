@@ -234,6 +234,22 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The same files with the same content under `expected` and `actual`,
+/// but for the fake site's port in the addresses sidecars state.
+fn assert_same_files(expected: &Path, expected_port: u16, actual: &Path, actual_port: u16) {
+    let expected = files(expected);
+    let actual = files(actual);
+    assert_eq!(
+        expected.keys().collect::<Vec<_>>(),
+        actual.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &expected {
+        let wanted = String::from_utf8_lossy(bytes)
+            .replace(&format!(":{expected_port}/"), &format!(":{actual_port}/"));
+        assert_eq!(String::from_utf8_lossy(&actual[path]), wanted, "{path}");
+    }
+}
+
 fn records(dir: &Path) -> Vec<String> {
     files(dir)
         .into_keys()
@@ -386,22 +402,13 @@ fn a_site_whose_service_is_off_is_read_from_its_pages_into_the_same_files() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(summary(&output)["via"], "pages");
     assert!(stderr(&output).contains("reading the site's pages instead"));
-    let from_service = files(&workspace.path().join("service"));
-    let from_pages = files(&workspace.path().join("pages"));
     // The same records; sidecars differ only in the port of their address.
-    assert_eq!(
-        from_service.keys().collect::<Vec<_>>(),
-        from_pages.keys().collect::<Vec<_>>()
+    assert_same_files(
+        &workspace.path().join("service"),
+        service.port,
+        &workspace.path().join("pages"),
+        pages.port,
     );
-    for (path, bytes) in &from_service {
-        let expected = String::from_utf8_lossy(bytes)
-            .replace(&format!(":{}/", service.port), &format!(":{}/", pages.port));
-        assert_eq!(
-            String::from_utf8_lossy(&from_pages[path]),
-            expected,
-            "{path} read from the pages"
-        );
-    }
     assert_eq!(pages.requests_for("page-meeting:101"), 1);
     assert_eq!(pages.requests_for("page-meeting:104"), 0, "cancelled");
 }
@@ -426,6 +433,9 @@ fn passing_faults_are_retried_and_lasting_ones_named() {
     assert_eq!(site.requests_for("meeting:101"), 3);
     assert_eq!(site.requests_for("meeting:102"), 2);
     assert_eq!(site.requests_for("meeting:201"), 2);
+    // XML under a wrong content type is still the service's answer.
+    assert_eq!(site.requests_for("meeting:202"), 1);
+    assert_eq!(site.requests_for("page-meeting:202"), 0);
 
     // A fault that lasts: the meeting is named as failed, the rest fetched.
     let site = FakeSite::start(fakeshire());
@@ -518,8 +528,9 @@ fn hostile_answers_are_refused_and_nothing_is_written_outside_out() {
         .iter()
         .map(|problem| {
             format!(
-                "{}: {}",
+                "{}: {}: {}",
                 problem["kind"].as_str().unwrap(),
+                problem["url"].as_str().unwrap(),
                 problem["reason"].as_str().unwrap()
             )
         })
@@ -539,7 +550,9 @@ fn hostile_answers_are_refused_and_nothing_is_written_outside_out() {
     assert!(find("lMeetingId=201").contains("DTD"));
     assert!(find("lMeetingId=202").contains("UTF-8"));
     assert_eq!(reasons.len(), 8, "{reasons:#?}");
-    assert_eq!(json["documents_new"], 1);
+    // The report, and the printed minutes of the two meetings read.
+    assert_eq!(json["documents_new"], 3);
+    assert_eq!(site.requests_for("page-meeting:101"), 1);
     assert_eq!(site.requests_for("file:/private/s9002/notes.pdf"), 0);
     assert!(site.requests_for("loop") <= 6);
 
@@ -720,17 +733,12 @@ fn a_run_killed_part_way_resumes_to_the_same_files() {
     slow.clear_faults();
     let output = fetch(&workspace, &slow, "resumed", &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let resumed = files(&workspace.path().join("resumed"));
-    let whole = files(&workspace.path().join("whole"));
-    assert_eq!(
-        resumed.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    assert_same_files(
+        &workspace.path().join("whole"),
+        site.port,
+        &workspace.path().join("resumed"),
+        slow.port,
     );
-    for (path, bytes) in &whole {
-        let expected = String::from_utf8_lossy(bytes)
-            .replace(&format!(":{}/", site.port), &format!(":{}/", slow.port));
-        assert_eq!(String::from_utf8_lossy(&resumed[path]), expected, "{path}");
-    }
 }
 
 #[test]

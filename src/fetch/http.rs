@@ -124,6 +124,18 @@ impl FetchError {
         }
     }
 
+    /// What went wrong, without the address.
+    pub fn reason(&self) -> String {
+        match self {
+            FetchError::Disallowed { .. } => "robots.txt does not allow scrutiny to read it".into(),
+            FetchError::Blocked { reason, .. } | FetchError::Refused { reason, .. } => {
+                reason.clone()
+            }
+            FetchError::Missing { status, .. } => format!("not found (HTTP {status})"),
+            FetchError::Failed { reason, .. } => reason.clone(),
+        }
+    }
+
     /// The address concerned.
     pub fn url(&self) -> &str {
         match self {

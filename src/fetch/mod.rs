@@ -101,8 +101,10 @@ impl Summary {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
+    /// blocked, refused, disallowed or failed.
     pub kind: String,
     pub url: String,
+    /// What went wrong, without the address.
     pub reason: String,
 }
 
@@ -119,7 +121,7 @@ pub fn run(options: &FetchOptions, say: &dyn Fn(&str)) -> Result<Summary, String
     let out = options
         .out
         .clone()
-        .unwrap_or_else(|| options.corpus.join(store::slug(&council, 60)));
+        .unwrap_or_else(|| default_out(&options.corpus, &council));
     let from = options
         .from
         .unwrap_or(crate::extract::date::FIRST_MEETING.max(jiff::civil::date(1990, 1, 1)));
@@ -228,6 +230,13 @@ pub fn run(options: &FetchOptions, say: &dyn Fn(&str)) -> Result<Summary, String
     Ok(run.summary)
 }
 
+/// What writing a file did.
+enum Written {
+    New,
+    Changed,
+    Unchanged,
+}
+
 /// One run's state.
 struct Run {
     base: Url,
@@ -253,7 +262,7 @@ impl Run {
         self.summary.problems.push(Problem {
             kind: error.kind().into(),
             url: error.url().into(),
-            reason: error.to_string(),
+            reason: error.reason(),
         });
     }
 
@@ -378,21 +387,7 @@ impl Run {
         manifest: &mut Manifest,
     ) -> Result<(), FetchError> {
         let key = url.to_string();
-        let known = manifest
-            .urls
-            .get(&key)
-            .filter(|entry| entry.selection == self.selection)
-            .filter(|entry| {
-                entry
-                    .files
-                    .iter()
-                    .all(|(path, hash)| self.file_has(path, hash))
-            })
-            .cloned();
-        let validators = known
-            .as_ref()
-            .map(|entry| entry.validators.clone())
-            .filter(|validators| !validators.is_empty());
+        let (known, validators) = self.trusted(manifest, &key, Some(&self.selection));
         let accept = if is_service { XML } else { HTML };
         let page = match self.client.get(url, validators.as_ref(), accept)? {
             Answer::NotModified => {
@@ -404,13 +399,16 @@ impl Run {
             }
             Answer::Fresh(page) => page,
         };
-        let items = if is_service {
+        let (items, printed) = if is_service {
             let root = moderngov::service_root(&page.body, &page.content_type, "meeting")
                 .map_err(|unusable| unusable_error(url, unusable))?;
-            moderngov::meeting_items(&root)
+            (moderngov::meeting_items(&root), None)
         } else {
             let html = page_html(&page).map_err(|unusable| unusable_error(url, unusable))?;
-            moderngov::page_items(&html)
+            (
+                moderngov::page_items(&html),
+                Some(moderngov::printed_minutes(&html)),
+            )
         };
         let mut entry = UrlEntry {
             validators: page.validators.clone(),
@@ -434,8 +432,79 @@ impl Run {
                 }
             }
         }
+        if self.documents {
+            // The service does not list a meeting's printed minutes: its
+            // page does.
+            let printed = match printed {
+                Some(printed) => printed,
+                None => self.printed_minutes(committee, meeting),
+            };
+            for document in &printed {
+                self.document(
+                    committee, meeting, document, &page.url, &mut entry, manifest,
+                );
+            }
+        }
         manifest.urls.insert(key, entry);
         Ok(())
+    }
+
+    /// The printed minutes a meeting's page links to; a page that cannot
+    /// be read is named as a problem and gives none.
+    fn printed_minutes(
+        &mut self,
+        committee: &Committee,
+        meeting: &MeetingStub,
+    ) -> Vec<moderngov::Document> {
+        let url = moderngov::join(
+            &self.base,
+            &format!(
+                "ieListDocuments.aspx?CId={}&MId={}",
+                committee.id, meeting.id
+            ),
+        );
+        match self.page(&url) {
+            Ok((html, page)) => moderngov::printed_minutes(&html)
+                .into_iter()
+                .map(|mut document| {
+                    if let Ok(absolute) = page.url.join(&document.href.replace(' ', "%20")) {
+                        document.href = absolute.to_string();
+                    }
+                    document
+                })
+                .collect(),
+            Err(error) => {
+                self.problem(&error);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The manifest's entry for `key` and the validators to ask with, if
+    /// the files made from it are still as written (and, with `selection`,
+    /// were chosen the same way): only then may a 304 stand for them.
+    fn trusted(
+        &self,
+        manifest: &Manifest,
+        key: &str,
+        selection: Option<&str>,
+    ) -> (Option<UrlEntry>, Option<http::Validators>) {
+        let known = manifest
+            .urls
+            .get(key)
+            .filter(|entry| selection.is_none_or(|selection| entry.selection == selection))
+            .filter(|entry| {
+                entry
+                    .files
+                    .iter()
+                    .all(|(path, hash)| self.file_has(path, hash))
+            })
+            .cloned();
+        let validators = known
+            .as_ref()
+            .map(|entry| entry.validators.clone())
+            .filter(|validators| !validators.is_empty());
+        (known, validators)
     }
 
     fn file_has(&self, path: &str, hash: &str) -> bool {
@@ -483,33 +552,47 @@ impl Run {
             item: (!item.number.is_empty()).then_some(item.number.as_str()),
             url: public.as_str(),
         });
-        let existed = self.out.join(&record).exists();
-        let same = store::holds(&self.out, &record, html.as_bytes())
-            && store::holds(&self.out, &sidecar, meta.as_bytes());
+        match self.write_with_sidecar(&record, html.as_bytes(), &sidecar, &meta, entry) {
+            Ok(Written::New) => self.summary.new += 1,
+            Ok(Written::Changed) => self.summary.changed += 1,
+            Ok(Written::Unchanged) => self.summary.unchanged += 1,
+            Err(reason) => self.summary.problems.push(Problem {
+                kind: "failed".into(),
+                url: public.to_string(),
+                reason,
+            }),
+        }
+    }
+
+    /// Writes a file and its sidecar (the sidecar first: a record never
+    /// stands without its metadata) unless both are already as given, and
+    /// records them in the manifest entry.
+    fn write_with_sidecar(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        sidecar: &Path,
+        meta: &str,
+        entry: &mut UrlEntry,
+    ) -> Result<Written, String> {
+        let existed = self.out.join(path).exists();
+        let same = store::holds(&self.out, path, bytes)
+            && store::holds(&self.out, sidecar, meta.as_bytes());
         if !same {
-            // The sidecar first: a record never stands without its metadata.
-            let written = store::write_file(&self.out, &sidecar, meta.as_bytes())
-                .and_then(|()| store::write_file(&self.out, &record, html.as_bytes()));
-            if let Err(reason) = written {
-                self.summary.problems.push(Problem {
-                    kind: "failed".into(),
-                    url: public.to_string(),
-                    reason,
-                });
-                return;
-            }
-        }
-        match (same, existed) {
-            (true, _) => self.summary.unchanged += 1,
-            (false, true) => self.summary.changed += 1,
-            (false, false) => self.summary.new += 1,
+            store::write_file(&self.out, sidecar, meta.as_bytes())?;
+            store::write_file(&self.out, path, bytes)?;
         }
         entry
             .files
-            .insert(store::manifest_path(&record), store::hash(html.as_bytes()));
+            .insert(store::manifest_path(path), store::hash(bytes));
         entry
             .files
-            .insert(store::manifest_path(&sidecar), store::hash(meta.as_bytes()));
+            .insert(store::manifest_path(sidecar), store::hash(meta.as_bytes()));
+        Ok(match (same, existed) {
+            (true, _) => Written::Unchanged,
+            (false, true) => Written::Changed,
+            (false, false) => Written::New,
+        })
     }
 
     /// Downloads a linked document (PDF or Word) with its sidecar.
@@ -543,25 +626,12 @@ impl Run {
             self.summary.problems.push(Problem {
                 kind: "refused".into(),
                 url: url.to_string(),
-                reason: format!("{url}: refused: {reason}"),
+                reason,
             });
             return;
         }
         let key = url.to_string();
-        let known = manifest
-            .urls
-            .get(&key)
-            .filter(|known| {
-                known
-                    .files
-                    .iter()
-                    .all(|(path, hash)| self.file_has(path, hash))
-            })
-            .cloned();
-        let validators = known
-            .as_ref()
-            .map(|known| known.validators.clone())
-            .filter(|validators| !validators.is_empty());
+        let (known, validators) = self.trusted(manifest, &key, None);
         let page = match self.client.get(&url, validators.as_ref(), "*/*") {
             Ok(Answer::NotModified) => {
                 let known = known.expect("validators came from the entry");
@@ -580,7 +650,7 @@ impl Run {
                 kind: "failed".into(),
                 url: url.to_string(),
                 reason: format!(
-                    "{url}: not a PDF or Word document (content type {:?})",
+                    "not a PDF or Word document (content type {:?})",
                     page.content_type
                 ),
             });
@@ -619,32 +689,16 @@ impl Run {
             item: None,
             url: url.as_str(),
         });
-        let existed = self.out.join(&path).exists();
-        let same = store::holds(&self.out, &path, &page.body)
-            && store::holds(&self.out, &sidecar, meta.as_bytes());
-        if !same {
-            let written = store::write_file(&self.out, &sidecar, meta.as_bytes())
-                .and_then(|()| store::write_file(&self.out, &path, &page.body));
-            if let Err(reason) = written {
-                self.summary.problems.push(Problem {
-                    kind: "failed".into(),
-                    url: url.to_string(),
-                    reason,
-                });
-                return;
-            }
+        match self.write_with_sidecar(&path, &page.body, &sidecar, &meta, entry) {
+            Ok(Written::New) => self.summary.documents_new += 1,
+            Ok(Written::Changed) => self.summary.documents_changed += 1,
+            Ok(Written::Unchanged) => self.summary.documents_unchanged += 1,
+            Err(reason) => self.summary.problems.push(Problem {
+                kind: "failed".into(),
+                url: url.to_string(),
+                reason,
+            }),
         }
-        match (same, existed) {
-            (true, _) => self.summary.documents_unchanged += 1,
-            (false, true) => self.summary.documents_changed += 1,
-            (false, false) => self.summary.documents_new += 1,
-        }
-        entry
-            .files
-            .insert(store::manifest_path(&path), store::hash(&page.body));
-        entry
-            .files
-            .insert(store::manifest_path(&sidecar), store::hash(meta.as_bytes()));
     }
 }
 

@@ -81,16 +81,25 @@ pub fn service_date(date: Date) -> String {
     date.strftime("%d/%m/%Y").to_string()
 }
 
-/// Checks a service answer is XML with the root expected.
+/// Checks a service answer is XML with the root expected. An HTML page is
+/// a block or challenge page; XML sent under another content type is read
+/// all the same.
 pub fn service_root(body: &[u8], content_type: &str, root: &str) -> Result<Element, Unusable> {
-    if xml::looks_like_html(body) || content_type.to_ascii_lowercase().contains("text/html") {
-        return Err(Unusable::Blocked(
+    let blocked = || {
+        Unusable::Blocked(
             "an HTML page came where the service's XML was expected (a challenge or block \
              page in front of the site?)"
                 .into(),
-        ));
+        )
+    };
+    if xml::looks_like_html(body) {
+        return Err(blocked());
     }
-    let element = xml::parse(body).map_err(Unusable::Refused)?;
+    let element = match xml::parse(body) {
+        Ok(element) => element,
+        Err(_) if content_type.to_ascii_lowercase().contains("text/html") => return Err(blocked()),
+        Err(reason) => return Err(Unusable::Refused(reason)),
+    };
     if element.name != root {
         return Err(Unusable::Failed(format!(
             "the service answered <{}> where <{root}> was expected",
@@ -329,6 +338,28 @@ pub fn page_items(html: &Html) -> Vec<Item> {
         .into_iter()
         .filter(|item| !item.title.is_empty())
         .collect()
+}
+
+/// A meeting page's printed minutes: links in its action list whose text
+/// says so (`mgConvert2PDF.aspx?ID=…&T=10` on older sites,
+/// `/documents/g<meeting>/Printed minutes ….pdf` on newer).
+pub fn printed_minutes(html: &Html) -> Vec<Document> {
+    let mut found: Vec<Document> = Vec::new();
+    for link in html.select(&selector("a[href]")) {
+        let text = clean(&link.text().collect::<String>());
+        if !text.to_ascii_lowercase().starts_with("printed minutes") {
+            continue;
+        }
+        let href = link.value().attr("href").unwrap_or("").to_string();
+        if !found.iter().any(|known| known.href == href) {
+            found.push(Document {
+                id: None,
+                title: "Printed minutes".into(),
+                href,
+            });
+        }
+    }
+    found
 }
 
 /// The second cell of an item row: title, description, then "Minutes:" /

@@ -1128,7 +1128,13 @@ pub fn fetch_summary(out: &mut impl Write, summary: &crate::fetch::Summary) -> i
         )?;
     }
     for problem in &summary.problems {
-        writeln!(out, "  {}: {}", problem.kind, printable(&problem.reason))?;
+        writeln!(
+            out,
+            "  {}: {}: {}",
+            problem.kind,
+            printable(&problem.url),
+            printable(&problem.reason)
+        )?;
     }
     Ok(())
 }

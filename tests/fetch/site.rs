@@ -673,6 +673,13 @@ fn meeting_page(c: &FakeCommittee, m: &FakeMeeting, revision: u32) -> String {
         rows.push_str("</td></tr>");
     }
     rows.push_str("</table>");
+    let rows = format!(
+        "<div class=\"mgLinks\"><ul class=\"mgActionList\"><li><a href=\"mgMeetingAttendance.aspx?ID={id}\">\
+         Attendance details</a></li><li><a href=\"/documents/g{id}/Printed minutes {date}.pdf\">\
+         Printed minutes <span class=\"mgFileSize\">PDF 80 KB</span></a></li></ul></div>{rows}",
+        id = m.id,
+        date = m.date.replace('/', "-"),
+    );
     page(
         "Agenda and minutes",
         &format!("{} - {} 2.00 pm", escape(c.title), long_date(m.date)),
