@@ -259,6 +259,11 @@ pub struct FetchArgs {
     #[arg(long, default_value_t = 3)]
     pub retries: u32,
 
+    /// Seconds a whole answer may take (slow self-hosted sites may need
+    /// more); connecting may take 10.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
     /// Seconds before the first retry when the site gives no Retry-After
     /// (doubled each time).
     #[arg(long, default_value_t = 2.0, value_name = "SECONDS", hide = true)]

@@ -254,6 +254,12 @@ pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
             args.rate
         );
     }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        anyhow::bail!(
+            "--timeout {}: give the seconds an answer may take, above 0",
+            args.timeout
+        );
+    }
     if args.max_size == 0 {
         anyhow::bail!("--max-size 0: give the largest answer to read, in MiB");
     }
@@ -274,6 +280,7 @@ pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
     politeness.interval = std::time::Duration::from_secs_f64(1.0 / args.rate);
     politeness.max_bytes = args.max_size << 20;
     politeness.retries = args.retries;
+    politeness.timeout = std::time::Duration::from_secs_f64(args.timeout);
     politeness.backoff = std::time::Duration::from_secs_f64(args.backoff.max(0.0));
     let corpus = std::path::PathBuf::from("corpus");
     let options = fetch::FetchOptions {

@@ -437,6 +437,28 @@ fn passing_faults_are_retried_and_lasting_ones_named() {
     assert_eq!(site.requests_for("meeting:202"), 1);
     assert_eq!(site.requests_for("page-meeting:202"), 0);
 
+    // An answer slower than --timeout is retried, then named.
+    let site = FakeSite::start(fakeshire());
+    site.fault("meeting:202", Fault::Slow(Duration::from_secs(3)));
+    site.fault("page-meeting:202", Fault::Slow(Duration::from_secs(3)));
+    let output = fetch(
+        &workspace,
+        &site,
+        "slow",
+        &["--json", "--retries", "1", "--timeout", "0.5"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json = summary(&output);
+    assert_eq!(json["new"], 3);
+    assert!(
+        json["problems"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("timeout"),
+        "{json}"
+    );
+    assert_eq!(site.requests_for("meeting:202"), 2);
+
     // A fault that lasts: the meeting is named as failed, the rest fetched.
     let site = FakeSite::start(fakeshire());
     site.fault("meeting:101", Fault::Status(500, 100));

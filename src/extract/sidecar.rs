@@ -127,3 +127,30 @@ pub fn apply(record: &mut Record, sidecar: &Sidecar) {
         record.url = Some(url.clone());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Item;
+
+    #[test]
+    fn an_item_number_applies_to_a_one_item_record_only() {
+        let sidecar = Sidecar {
+            item: Some("12a.".into()),
+            ..Sidecar::default()
+        };
+        let mut record = Record {
+            items: vec![Item::default()],
+            ..Record::default()
+        };
+        apply(&mut record, &sidecar);
+        assert_eq!(record.items[0].number.as_deref(), Some("12a"));
+        let mut record = Record {
+            items: vec![Item::default(), Item::default()],
+            ..Record::default()
+        };
+        apply(&mut record, &sidecar);
+        assert_eq!(record.items[0].number, None);
+        assert!(record.warnings[0].contains("item number is not used"));
+    }
+}

@@ -218,6 +218,20 @@ async fn answer(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap)
             .and_then(|value| value.to_str().ok())
             .map(str::to_string)
     };
+    // Logged on arrival: a client that gives up waiting still shows.
+    let entry = {
+        let mut log = shared.log.lock().unwrap();
+        log.push(Logged {
+            at: arrived,
+            port,
+            resource: resource.clone(),
+            path: format!("{path}?{query}"),
+            user_agent: header("user-agent").unwrap_or_default(),
+            if_none_match: header("if-none-match"),
+            status: 0,
+        });
+        log.len() - 1
+    };
     let fault = {
         let mut faults = shared.faults.lock().unwrap();
         let fault = faults.get(&resource).cloned();
@@ -243,15 +257,9 @@ async fn answer(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap)
         fault,
         header("if-none-match"),
     );
-    shared.log.lock().unwrap().push(Logged {
-        at: arrived,
-        port,
-        resource,
-        path: format!("{path}?{query}"),
-        user_agent: header("user-agent").unwrap_or_default(),
-        if_none_match: header("if-none-match"),
-        status: response.status().as_u16(),
-    });
+    if let Some(logged) = shared.log.lock().unwrap().get_mut(entry) {
+        logged.status = response.status().as_u16();
+    }
     response
 }
 
