@@ -153,8 +153,9 @@ struct Host {
     robots_read: bool,
     /// None: robots.txt allows everything (absent, or 4xx).
     robots: Option<texting_robots::Robot>,
-    /// Everything is disallowed: robots.txt could not be read (5xx or no
-    /// answer), which RFC 9309 says to treat as a full disallow.
+    /// Everything is refused, for this reason: robots.txt answered 5xx
+    /// (RFC 9309 says to treat that as a full disallow) or the host could
+    /// not be reached.
     closed: Option<String>,
     last_request: Option<Instant>,
     crawl_delay: Option<Duration>,
@@ -451,7 +452,7 @@ impl Client {
         }
         let host = self.host_entry(url);
         if let Some(reason) = &host.closed {
-            return Err(FetchError::Blocked {
+            return Err(FetchError::Failed {
                 url: url.to_string(),
                 reason: reason.clone(),
             });
@@ -490,16 +491,12 @@ impl Client {
             Ok(raw) if raw.status < 500 => host.robots = None,
             Ok(raw) => {
                 host.closed = Some(format!(
-                "{robots_url} answered HTTP {}; without it scrutiny reads nothing from the host",
-                raw.status
-            ))
-            }
-            Err(error) => {
-                host.closed = Some(format!(
-                    "robots.txt could not be read ({error}); without it scrutiny reads \
-                     nothing from the host"
+                    "{robots_url} answered HTTP {}: until it can be read, scrutiny reads \
+                     nothing from the host (RFC 9309)",
+                    raw.status
                 ))
             }
+            Err(error) => host.closed = Some(format!("cannot reach the site: {}", error.reason())),
         }
     }
 }
