@@ -325,6 +325,12 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// The run's CPU priority as nice(1) counts it: 10 (the default) lets
+    /// searches answered beside it (`scrutiny serve`) go first and costs
+    /// nothing on an idle machine; 0 competes with them at normal priority.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(0..=19))]
+    pub nice: i32,
+
     /// Print the run's summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -29,6 +29,10 @@ type Out = AutoStream<io::StdoutLock<'static>>;
 
 /// Builds or updates the index.
 pub fn index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<u8> {
+    // Before any worker thread starts: they inherit the priority.
+    if let Err(reason) = scrutiny::process::lower_priority(args.nice) {
+        notes(cli, |err| writeln!(err, "scrutiny: {reason}"))?;
+    }
     let summary = ingest::run(&ingest::IndexOptions {
         corpus: args.corpus.clone(),
         index: cli.index.clone(),
@@ -319,6 +323,9 @@ pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
         notes(cli, |err| {
             writeln!(err, "scrutiny: indexing {}", corpus.display())
         })?;
+        if let Err(reason) = scrutiny::process::lower_priority(10) {
+            notes(cli, |err| writeln!(err, "scrutiny: {reason}"))?;
+        }
         let indexed = ingest::run(&ingest::IndexOptions {
             corpus,
             index: cli.index.clone(),

@@ -14,6 +14,44 @@ pub fn effective_threads(requested: usize) -> usize {
     }
 }
 
+/// Lowers the CPU priority of the calling thread, and of every thread it
+/// starts afterwards, to `nice` as nice(1) counts it (0 normal, 19 lowest),
+/// so that a search answered beside an index run goes first. A priority is
+/// only ever lowered: a `nice` under the current one changes nothing.
+/// Elsewhere than Linux it does nothing.
+pub fn lower_priority(nice: i32) -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        // Linux keeps a nice value per thread; threads inherit their
+        // creator's, so this runs before any worker thread starts.
+        // SAFETY: plain system calls on the calling thread.
+        let current = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        if nice <= current {
+            return Ok(());
+        }
+        if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } != 0 {
+            return Err(format!(
+                "cannot lower the CPU priority to {nice}: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+    Ok(())
+}
+
+/// The nice value of the calling thread (0 elsewhere than Linux).
+pub fn priority() -> i32 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: a plain system call on the calling thread.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }
+    }
+    #[cfg(not(target_os = "linux"))]
+    0
+}
+
 /// The most memory this process has held at once (its peak resident set),
 /// in MB.
 pub fn peak_memory_mb() -> f64 {
@@ -70,6 +108,22 @@ fn usage(_: Who) -> Option<Usage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_lowered_priority_holds_for_threads_started_after_and_is_never_raised() {
+        std::thread::spawn(|| {
+            let before = priority();
+            lower_priority(before + 3).unwrap();
+            assert_eq!(priority(), before + 3);
+            let child = std::thread::spawn(priority).join().unwrap();
+            assert_eq!(child, before + 3);
+            lower_priority(before).unwrap();
+            assert_eq!(priority(), before + 3, "not raised again");
+        })
+        .join()
+        .unwrap();
+    }
 
     #[test]
     fn figures_grow_with_the_work_done() {

@@ -6,6 +6,11 @@
 //! come from the longer run:
 //!
 //!     SCRUTINY_LOAD_CLIENTS=32 SCRUTINY_LOAD_SECONDS=30 cargo test --release --test load -- --nocapture
+//!
+//! `SCRUTINY_LOAD_RECORDS` sets the generated corpus (1,500 records),
+//! `SCRUTINY_LOAD_NICE` the rebuilds' `--nice` (their default when unset),
+//! and `SCRUTINY_LOAD_REBUILD=0` leaves the index alone, for the figure
+//! without indexing beside it (BENCHMARKS.md compares the three).
 
 mod util;
 
@@ -57,12 +62,15 @@ const QUERIES: &[&str] = &[
 fn the_server_answers_every_request_while_the_index_is_rebuilt() {
     let clients = setting("SCRUTINY_LOAD_CLIENTS", 8) as usize;
     let seconds = setting("SCRUTINY_LOAD_SECONDS", 5);
+    let records = setting("SCRUTINY_LOAD_RECORDS", 1500).to_string();
+    let rebuild = setting("SCRUTINY_LOAD_REBUILD", 1) != 0;
+    let nice = std::env::var("SCRUTINY_LOAD_NICE").ok();
     let workspace = Workspace::empty();
     workspace
         .scrutiny(&[
             "synth",
             "--records",
-            "1500",
+            &records,
             "--seed",
             "3",
             "--out",
@@ -100,11 +108,16 @@ fn the_server_answers_every_request_while_the_index_is_rebuilt() {
     // Rebuild the index under the server for the whole run.
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut rebuilds = 0;
+    let mut index = vec!["index", "-q", "--rebuild"];
+    if let Some(nice) = &nice {
+        index.extend(["--nice", nice.as_str()]);
+    }
     while Instant::now() < deadline {
-        workspace
-            .scrutiny(&["index", "-q", "--rebuild"])
-            .assert()
-            .success();
+        if !rebuild {
+            std::thread::sleep(Duration::from_millis(100));
+            continue;
+        }
+        workspace.scrutiny(&index).assert().success();
         rebuilds += 1;
     }
     stop.store(true, Ordering::Relaxed);
@@ -127,8 +140,10 @@ fn the_server_answers_every_request_while_the_index_is_rebuilt() {
         latencies[((latencies.len() - 1) as f64 * quantile) as usize].as_secs_f64() * 1000.0
     };
     eprintln!(
-        "load: {clients} clients, {seconds} s, {rebuilds} rebuilds underneath: {} requests, 0 errors, \
+        "load: {clients} clients, {seconds} s, {records} records, {rebuilds} rebuilds underneath \
+         (--nice {}): {} requests, 0 errors, \
          {:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        nice.as_deref().unwrap_or("default"),
         latencies.len(),
         latencies.len() as f64 / seconds as f64,
         at(0.50),
