@@ -3,17 +3,17 @@
 //! The query matches passages with any of its words (ranked by how many and
 //! how rare). Matching passages are counted per group (council, committee or
 //! year) from tantivy's fast-field columns, with the earliest and latest
-//! meeting date; each group's best passages come from the same search as
-//! `scrutiny search`, restricted to the group. Undated records are counted
+//! meeting date, and its best passages are kept in the same pass, then
+//! ranked as `scrutiny search` ranks a page. Undated records are counted
 //! in their own bucket, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DateTime, DocId, Score};
+use tantivy::{DateTime, DocAddress, DocId, Score};
 
 use crate::error::Result;
 use crate::glossary::Glossary;
@@ -235,16 +235,75 @@ impl SegmentCollector for SegmentTallies {
     }
 }
 
-/// Compares how groups discussed a query.
+/// Compares how groups discussed a query, in one pass over the matches:
+/// each is counted for its group and kept among its group's best, then
+/// each group's best are ranked as `scrutiny search` ranks a page.
 pub fn compare(
     index: &ScrutinyIndex,
     request: &CompareRequest,
     glossary: Option<&Glossary>,
 ) -> Result<Comparison> {
+    compare_with(index, request, glossary, Pass::One)
+}
+
+/// The same answer as [`compare`], found the way it was before the one
+/// pass: a count, then one ranked search per group. Kept as the reference
+/// the one pass is tested against.
+#[doc(hidden)]
+pub fn compare_searching_each_group(
+    index: &ScrutinyIndex,
+    request: &CompareRequest,
+    glossary: Option<&Glossary>,
+) -> Result<Comparison> {
+    compare_with(index, request, glossary, Pass::SearchEachGroup)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    One,
+    SearchEachGroup,
+}
+
+fn compare_with(
+    index: &ScrutinyIndex,
+    request: &CompareRequest,
+    glossary: Option<&Glossary>,
+    pass: Pass,
+) -> Result<Comparison> {
     let selection = &request.selection;
     let glossary = selection.glossary(glossary);
-    let (tallies, expansions) =
-        tallies(index, selection.text(), &selection.filters, glossary, true)?;
+    let searcher = index.searcher()?;
+    let options = QueryOptions {
+        glossary,
+        any_word: true,
+        topic_only: false,
+    };
+    let built = query::build(
+        index,
+        &searcher,
+        selection.text(),
+        &selection.filters,
+        options,
+    )?;
+    // As many candidates per group as a search for a page of `per` fetches.
+    let fetch = request.per.saturating_mul(3).saturating_add(20).max(1);
+    let (tallies, mut tops) = match pass {
+        Pass::One => searcher.search(
+            &*built.query,
+            &(
+                TallyCollector,
+                GroupTopCollector {
+                    by: request.by,
+                    fetch,
+                },
+            ),
+        )?,
+        Pass::SearchEachGroup => (
+            searcher.search(&*built.query, &TallyCollector)?,
+            FxHashMap::default(),
+        ),
+    };
+    let expansions = built.expansions.clone();
     let mut groups: BTreeMap<Option<String>, (Group, Option<i64>, Option<i64>)> = BTreeMap::new();
     for tally in &tallies {
         let key = match request.by {
@@ -285,25 +344,54 @@ pub fn compare(
         }),
         _ => groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key))),
     }
+    if !groups.is_empty() {
+        search::check_councils(index, &searcher, &selection.filters.councils)?;
+    }
+    let whole = search::Run {
+        query: selection.text(),
+        filters: &selection.filters,
+        glossary,
+        skip: 0,
+        limit: request.per,
+        all: false,
+        any_word: true,
+        per_record: 0,
+        sort: crate::request::Sort::Relevance,
+    };
+    let highlighter = search::Highlighter::new(
+        index,
+        &searcher,
+        &whole,
+        &built.expansions,
+        &built.corrections,
+    )?;
     for group in &mut groups {
-        let mut filters = selection.filters.clone();
-        filters.group = Some(match request.by {
-            GroupBy::Council => GroupFilter::Council(group.key.clone()),
-            GroupBy::Committee => GroupFilter::Committee(group.key.clone()),
-            GroupBy::Year => GroupFilter::Year(group.key.as_ref().and_then(|key| key.parse().ok())),
-        });
-        let best = search::Run {
-            query: selection.text(),
-            filters: &filters,
-            glossary,
-            skip: 0,
-            limit: request.per,
-            all: false,
-            any_word: true,
-            per_record: 0,
-            sort: crate::request::Sort::Relevance,
+        group.hits = match pass {
+            Pass::One => {
+                let top = tops
+                    .remove(&group.key)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|candidate| (candidate.score, candidate.address, false))
+                    .collect();
+                search::rank(index, &searcher, &whole, &highlighter, top)?
+            }
+            Pass::SearchEachGroup => {
+                let mut filters = selection.filters.clone();
+                filters.group = Some(match request.by {
+                    GroupBy::Council => GroupFilter::Council(group.key.clone()),
+                    GroupBy::Committee => GroupFilter::Committee(group.key.clone()),
+                    GroupBy::Year => {
+                        GroupFilter::Year(group.key.as_ref().and_then(|key| key.parse().ok()))
+                    }
+                });
+                let best = search::Run {
+                    filters: &filters,
+                    ..whole
+                };
+                search::run(index, &best)?.hits
+            }
         };
-        group.hits = search::run(index, &best)?.hits;
     }
     Ok(Comparison {
         query: selection.text().to_string(),
@@ -312,6 +400,176 @@ pub fn compare(
         expansions,
         groups,
     })
+}
+
+/// A passage kept among its group's best.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    score: Score,
+    address: DocAddress,
+}
+
+impl Candidate {
+    /// Better first: the higher score, then (as tantivy's `TopDocs` breaks
+    /// ties) the lower address.
+    fn order(&self, other: &Candidate) -> std::cmp::Ordering {
+        other
+            .score
+            .partial_cmp(&self.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.order(other).is_eq()
+    }
+}
+
+impl Eq for Candidate {}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Better sorts first.
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order(other)
+    }
+}
+
+/// The `limit` best candidates seen: a heap whose top is the worst kept.
+struct Best {
+    limit: usize,
+    heap: BinaryHeap<Candidate>,
+}
+
+impl Best {
+    fn new(limit: usize) -> Best {
+        Best {
+            limit,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn push(&mut self, candidate: Candidate) {
+        if self.heap.len() < self.limit {
+            self.heap.push(candidate);
+        } else if self.heap.peek().is_some_and(|worst| candidate < *worst) {
+            self.heap.pop();
+            self.heap.push(candidate);
+        }
+    }
+}
+
+/// Each group's `fetch` best passages, by the same key the tallies group
+/// by, gathered in the tallies' pass.
+struct GroupTopCollector {
+    by: GroupBy,
+    fetch: usize,
+}
+
+/// A group key's column in one segment.
+enum KeyColumn {
+    Text(Option<StrColumn>),
+    Year(Option<Column<u64>>),
+}
+
+struct SegmentGroupTop {
+    segment: u32,
+    column: KeyColumn,
+    fetch: usize,
+    best: FxHashMap<Option<u64>, Best>,
+}
+
+impl Collector for GroupTopCollector {
+    type Fruit = FxHashMap<Option<String>, Vec<Candidate>>;
+    type Child = SegmentGroupTop;
+
+    fn for_segment(
+        &self,
+        segment_ord: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentGroupTop> {
+        let fast = reader.fast_fields();
+        let column = match self.by {
+            GroupBy::Council => KeyColumn::Text(fast.str("council")?),
+            GroupBy::Committee => KeyColumn::Text(fast.str("committee_key")?),
+            GroupBy::Year => KeyColumn::Year(fast.column_opt("year")?),
+        };
+        Ok(SegmentGroupTop {
+            segment: segment_ord,
+            column,
+            fetch: self.fetch,
+            best: FxHashMap::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<FxHashMap<Option<String>, Vec<Candidate>>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut merged: Self::Fruit = FxHashMap::default();
+        for segment in segments {
+            for (key, candidates) in segment {
+                merged.entry(key).or_default().extend(candidates);
+            }
+        }
+        for candidates in merged.values_mut() {
+            candidates.sort();
+            candidates.truncate(self.fetch);
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentGroupTop {
+    type Fruit = FxHashMap<Option<String>, Vec<Candidate>>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let key = match &self.column {
+            KeyColumn::Text(column) => column
+                .as_ref()
+                .and_then(|column| column.term_ords(doc).next()),
+            KeyColumn::Year(column) => column.as_ref().and_then(|column| column.first(doc)),
+        };
+        let fetch = self.fetch;
+        self.best
+            .entry(key)
+            .or_insert_with(|| Best::new(fetch))
+            .push(Candidate {
+                score,
+                address: DocAddress::new(self.segment, doc),
+            });
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let column = &self.column;
+        self.best
+            .into_iter()
+            .map(|(key, best)| {
+                let name = key.and_then(|key| match column {
+                    KeyColumn::Text(column) => {
+                        let mut name = String::new();
+                        match column.as_ref()?.ord_to_str(key, &mut name) {
+                            Ok(true) => Some(name),
+                            _ => None,
+                        }
+                    }
+                    KeyColumn::Year(_) => Some(key.to_string()),
+                });
+                (name, best.heap.into_vec())
+            })
+            .collect()
+    }
 }
 
 /// One council's line of a timeline.

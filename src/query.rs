@@ -1316,8 +1316,14 @@ fn passages_query(fields: &schema::Fields) -> Box<dyn Query> {
     ))
 }
 
-/// The query for one group of a comparison.
+/// The query for one group of a comparison. It scores nothing: a passage
+/// scores within its group as it does in the whole search, which is what
+/// lets compare rank every group's passages in one pass (`compare.rs`).
 fn group_query(index: &ScrutinyIndex, group: &GroupFilter) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(group_members(index, group), 0.0))
+}
+
+fn group_members(index: &ScrutinyIndex, group: &GroupFilter) -> Box<dyn Query> {
     let fields = index.fields;
     let (name, term) = match group {
         GroupFilter::Council(council) => (

@@ -283,7 +283,45 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
         );
         total = any_total.max(total);
     }
-    let mut hits_of = HitReader::new(index, &searcher);
+    let highlighter = Highlighter::new(
+        index,
+        &searcher,
+        request,
+        &built.expansions,
+        &built.corrections,
+    )?;
+    let hits = rank(index, &searcher, request, &highlighter, top)?;
+    let undated_excluded = if request.filters.from.is_some() || request.filters.to.is_some() {
+        undated_matches(index, &searcher, request)?
+    } else {
+        0
+    };
+    Ok(SearchResults {
+        query: request.query.to_string(),
+        total,
+        total_all_words,
+        expansions: built.expansions,
+        corrections: built.corrections,
+        searched_as: built.searched_as,
+        undated_excluded,
+        hits,
+    })
+}
+
+/// The page of hits from the candidates a search found (score, passage,
+/// and whether it holds only some of the words): each read, a title's share
+/// counted once per item, standard items weighed down, ranked, duplicates
+/// collapsed, the page cut and highlighted. Compare calls it for each
+/// group's candidates from its one pass.
+pub(crate) fn rank(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    request: &Run,
+    highlighter: &Highlighter,
+    top: Vec<(Score, tantivy::DocAddress, bool)>,
+) -> Result<Vec<Hit>> {
+    let wanted = request.skip.saturating_add(request.limit);
+    let mut hits_of = HitReader::new(index, searcher);
     let mut candidates = Vec::with_capacity(top.len());
     let mut addresses = Vec::with_capacity(top.len());
     for (score, address, partial) in top {
@@ -295,7 +333,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     // Compare and timeline (any word) rank each group's few best passages,
     // a search per group: the extra query is not spent there.
     if request.sort == Sort::Relevance && !request.any_word {
-        title_once(index, &searcher, request, &mut candidates, &addresses)?;
+        title_once(index, searcher, request, &mut candidates, &addresses)?;
     }
     for hit in &mut candidates {
         if hit.standard {
@@ -333,13 +371,6 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
     };
     let grouped = per_record(grouped, request.per_record);
 
-    let highlighter = Highlighter::new(
-        index,
-        &searcher,
-        request,
-        &built.expansions,
-        &built.corrections,
-    )?;
     let mut hits = Vec::with_capacity(request.limit);
     for (mut hit, duplicates) in grouped.into_iter().take(wanted).skip(request.skip) {
         highlighter.add_snippet(&mut hit);
@@ -355,21 +386,7 @@ pub(crate) fn run(index: &ScrutinyIndex, request: &Run) -> Result<SearchResults>
             .collect();
         hits.push(hit);
     }
-    let undated_excluded = if request.filters.from.is_some() || request.filters.to.is_some() {
-        undated_matches(index, &searcher, request)?
-    } else {
-        0
-    };
-    Ok(SearchResults {
-        query: request.query.to_string(),
-        total,
-        total_all_words,
-        expansions: built.expansions,
-        corrections: built.corrections,
-        searched_as: built.searched_as,
-        undated_excluded,
-        hits,
-    })
+    Ok(hits)
 }
 
 /// A match in an agenda item's title counts once for the item: on its
@@ -540,7 +557,7 @@ fn by_date(
 /// marked wherever they occur; the words of a glossary alternative only
 /// where the whole alternative occurs, so that "sharing nudes" does not
 /// mark every "shared".
-struct Highlighter {
+pub(crate) struct Highlighter {
     analyzer: TextAnalyzer,
     body_terms: BTreeMap<String, Score>,
     topic_terms: BTreeMap<String, Score>,
@@ -556,7 +573,9 @@ struct Highlighter {
 }
 
 impl Highlighter {
-    fn new(
+    /// Marks what `request` matched: its own words (filters add none),
+    /// the glossary's alternatives and typo corrections.
+    pub(crate) fn new(
         index: &ScrutinyIndex,
         searcher: &Searcher,
         request: &Run,
@@ -904,7 +923,11 @@ pub fn councils(index: &ScrutinyIndex, searcher: &Searcher) -> Result<Vec<String
 
 /// A council filter that names no council in the index is a mistake, not a
 /// search with no results: say so and offer the nearest name.
-fn check_councils(index: &ScrutinyIndex, searcher: &Searcher, wanted: &[String]) -> Result<()> {
+pub(crate) fn check_councils(
+    index: &ScrutinyIndex,
+    searcher: &Searcher,
+    wanted: &[String],
+) -> Result<()> {
     if wanted.is_empty() {
         return Ok(());
     }

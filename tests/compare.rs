@@ -253,3 +253,98 @@ fn counts_leave_out_the_passages_of_a_removed_record() {
     let timeline = workspace.json(&["timeline", "CSE"]);
     assert_eq!(timeline["councils"].as_array().unwrap().len(), 2);
 }
+
+/// Compare ranks every group's passages in one pass over the matches; the
+/// answer is the one a ranked search per group gave before, to the byte,
+/// for every grouping, with filters, with typos and glossary terms, on the
+/// bundled corpus and on generated minutes from many councils.
+#[test]
+fn one_pass_gives_the_groups_and_passages_of_a_search_per_group() {
+    use scrutiny::compare::{compare, compare_searching_each_group, GroupBy};
+    use scrutiny::glossary::Glossary;
+    use scrutiny::index::ScrutinyIndex;
+    use scrutiny::request::{CompareRequest, Filters, Selection};
+
+    let workspace = Workspace::with_corpus();
+    workspace
+        .scrutiny(&[
+            "synth",
+            "--records",
+            "600",
+            "--seed",
+            "5",
+            "--out",
+            "corpus/synth",
+        ])
+        .assert()
+        .success();
+    workspace.scrutiny(&["index", "-q"]).assert().success();
+    let index = ScrutinyIndex::open(&workspace.path().join("index")).unwrap();
+    let glossary = Glossary::builtin();
+    let date = |text: &str| Some(text.parse().unwrap());
+    let filters = [
+        Filters::default(),
+        Filters {
+            from: date("2012-01-01"),
+            to: date("2018-12-31"),
+            ..Filters::default()
+        },
+        Filters {
+            councils: vec!["staffordshire".into(), "wiltshire".into(), "kent".into()],
+            ..Filters::default()
+        },
+        Filters {
+            resolutions: true,
+            ..Filters::default()
+        },
+    ];
+    let mut compared = 0;
+    let mut turn = 0;
+    for query in [
+        "taxi driver licensing",
+        "CSE",
+        "sexting",
+        "safgaurding children",
+        "\"child sexual exploitation\" OR missing",
+        "Prevent radicalisation",
+    ] {
+        for by in [GroupBy::Council, GroupBy::Committee, GroupBy::Year] {
+            for (number, filters) in filters.iter().enumerate() {
+                turn += 1;
+                {
+                    let per = [1, 3, 10][turn % 3];
+                    let request = CompareRequest {
+                        selection: Selection {
+                            query: Some(query.into()),
+                            filters: filters.clone(),
+                            no_expand: false,
+                        },
+                        by,
+                        per,
+                    };
+                    let one = compare(&index, &request, Some(&glossary));
+                    let each = compare_searching_each_group(&index, &request, Some(&glossary));
+                    let (one, each) = match (one, each) {
+                        (Ok(one), Ok(each)) => (one, each),
+                        (Err(one), Err(each)) => {
+                            assert_eq!(one.to_string(), each.to_string());
+                            continue;
+                        }
+                        (one, each) => panic!("{query} by {by:?}: {one:?} / {each:?}"),
+                    };
+                    assert!(
+                        serde_json::to_string(&one).unwrap()
+                            == serde_json::to_string(&each).unwrap(),
+                        "{query:?} by {by:?}, filters #{number}, {per} per group:\n{}\n\n{}",
+                        serde_json::to_string_pretty(&one).unwrap(),
+                        serde_json::to_string_pretty(&each).unwrap()
+                    );
+                    if !one.groups.is_empty() {
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 50, "only {compared} comparisons had groups");
+}
