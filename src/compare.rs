@@ -145,14 +145,7 @@ impl Collector for TallyCollector {
         _segment_ord: u32,
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentTallies> {
-        let fast = reader.fast_fields();
-        Ok(SegmentTallies {
-            council: fast.str("council")?,
-            committee: fast.str("committee_key")?,
-            year: fast.column_opt("year")?,
-            date: fast.column_opt("date")?,
-            tallies: FxHashMap::default(),
-        })
+        SegmentTallies::open(reader)
     }
 
     fn requires_scoring(&self) -> bool {
@@ -181,6 +174,28 @@ impl SegmentCollector for SegmentTallies {
     type Fruit = Vec<Tally>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        self.tally(doc);
+    }
+
+    fn harvest(self) -> Vec<Tally> {
+        self.named()
+    }
+}
+
+impl SegmentTallies {
+    fn open(reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentTallies> {
+        let fast = reader.fast_fields();
+        Ok(SegmentTallies {
+            council: fast.str("council")?,
+            committee: fast.str("committee_key")?,
+            year: fast.column_opt("year")?,
+            date: fast.column_opt("date")?,
+            tallies: FxHashMap::default(),
+        })
+    }
+
+    /// Counts `doc` under its council, committee and year; returns that key.
+    fn tally(&mut self, doc: DocId) -> SegmentKey {
         let ord = |column: &Option<StrColumn>| {
             column
                 .as_ref()
@@ -213,9 +228,11 @@ impl SegmentCollector for SegmentTallies {
                 tally.last = latest(tally.last, Some(seconds));
             }
         }
+        key
     }
 
-    fn harvest(self) -> Vec<Tally> {
+    /// The segment's tallies, each number named.
+    fn named(self) -> Vec<Tally> {
         let name = |column: &Option<StrColumn>, ord: Option<u64>| {
             let (column, ord) = (column.as_ref()?, ord?);
             let mut name = String::new();
@@ -290,13 +307,10 @@ fn compare_with(
     let (tallies, mut tops) = match pass {
         Pass::One => searcher.search(
             &*built.query,
-            &(
-                TallyCollector,
-                GroupTopCollector {
-                    by: request.by,
-                    fetch,
-                },
-            ),
+            &TallyAndBest {
+                by: request.by,
+                fetch,
+            },
         )?,
         Pass::SearchEachGroup => (
             searcher.search(&*built.query, &TallyCollector)?,
@@ -466,44 +480,37 @@ impl Best {
     }
 }
 
-/// Each group's `fetch` best passages, by the same key the tallies group
-/// by, gathered in the tallies' pass.
-struct GroupTopCollector {
+/// The tallies, and each group's `fetch` best passages, in one pass: the
+/// group is a part of the tally's key, so each match's columns are read
+/// once for both.
+struct TallyAndBest {
     by: GroupBy,
     fetch: usize,
 }
 
-/// A group key's column in one segment.
-enum KeyColumn {
-    Text(Option<StrColumn>),
-    Year(Option<Column<u64>>),
-}
+type Bests = FxHashMap<Option<String>, Vec<Candidate>>;
 
-struct SegmentGroupTop {
+struct SegmentTallyAndBest {
+    tallies: SegmentTallies,
+    by: GroupBy,
     segment: u32,
-    column: KeyColumn,
     fetch: usize,
     best: FxHashMap<Option<u64>, Best>,
 }
 
-impl Collector for GroupTopCollector {
-    type Fruit = FxHashMap<Option<String>, Vec<Candidate>>;
-    type Child = SegmentGroupTop;
+impl Collector for TallyAndBest {
+    type Fruit = (Vec<Tally>, Bests);
+    type Child = SegmentTallyAndBest;
 
     fn for_segment(
         &self,
         segment_ord: u32,
         reader: &tantivy::SegmentReader,
-    ) -> tantivy::Result<SegmentGroupTop> {
-        let fast = reader.fast_fields();
-        let column = match self.by {
-            GroupBy::Council => KeyColumn::Text(fast.str("council")?),
-            GroupBy::Committee => KeyColumn::Text(fast.str("committee_key")?),
-            GroupBy::Year => KeyColumn::Year(fast.column_opt("year")?),
-        };
-        Ok(SegmentGroupTop {
+    ) -> tantivy::Result<SegmentTallyAndBest> {
+        Ok(SegmentTallyAndBest {
+            tallies: SegmentTallies::open(reader)?,
+            by: self.by,
             segment: segment_ord,
-            column,
             fetch: self.fetch,
             best: FxHashMap::default(),
         })
@@ -513,13 +520,12 @@ impl Collector for GroupTopCollector {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        segments: Vec<FxHashMap<Option<String>, Vec<Candidate>>>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut merged: Self::Fruit = FxHashMap::default();
-        for segment in segments {
-            for (key, candidates) in segment {
+    fn merge_fruits(&self, segments: Vec<(Vec<Tally>, Bests)>) -> tantivy::Result<Self::Fruit> {
+        let mut tallies = Vec::with_capacity(segments.len());
+        let mut merged: Bests = FxHashMap::default();
+        for (segment_tallies, bests) in segments {
+            tallies.push(segment_tallies);
+            for (key, candidates) in bests {
                 merged.entry(key).or_default().extend(candidates);
             }
         }
@@ -527,23 +533,23 @@ impl Collector for GroupTopCollector {
             candidates.sort();
             candidates.truncate(self.fetch);
         }
-        Ok(merged)
+        Ok((TallyCollector.merge_fruits(tallies)?, merged))
     }
 }
 
-impl SegmentCollector for SegmentGroupTop {
-    type Fruit = FxHashMap<Option<String>, Vec<Candidate>>;
+impl SegmentCollector for SegmentTallyAndBest {
+    type Fruit = (Vec<Tally>, Bests);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let key = match &self.column {
-            KeyColumn::Text(column) => column
-                .as_ref()
-                .and_then(|column| column.term_ords(doc).next()),
-            KeyColumn::Year(column) => column.as_ref().and_then(|column| column.first(doc)),
+        let (council, committee, year) = self.tallies.tally(doc);
+        let group = match self.by {
+            GroupBy::Council => council,
+            GroupBy::Committee => committee,
+            GroupBy::Year => year,
         };
         let fetch = self.fetch;
         self.best
-            .entry(key)
+            .entry(group)
             .or_insert_with(|| Best::new(fetch))
             .push(Candidate {
                 score,
@@ -552,23 +558,27 @@ impl SegmentCollector for SegmentGroupTop {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let column = &self.column;
-        self.best
+        let column = match self.by {
+            GroupBy::Council => self.tallies.council.as_ref(),
+            GroupBy::Committee => self.tallies.committee.as_ref(),
+            GroupBy::Year => None,
+        };
+        let name = |key: u64| match self.by {
+            GroupBy::Year => Some(key.to_string()),
+            _ => {
+                let mut name = String::new();
+                match column?.ord_to_str(key, &mut name) {
+                    Ok(true) => Some(name),
+                    _ => None,
+                }
+            }
+        };
+        let bests = self
+            .best
             .into_iter()
-            .map(|(key, best)| {
-                let name = key.and_then(|key| match column {
-                    KeyColumn::Text(column) => {
-                        let mut name = String::new();
-                        match column.as_ref()?.ord_to_str(key, &mut name) {
-                            Ok(true) => Some(name),
-                            _ => None,
-                        }
-                    }
-                    KeyColumn::Year(_) => Some(key.to_string()),
-                });
-                (name, best.heap.into_vec())
-            })
-            .collect()
+            .map(|(key, best)| (key.and_then(name), best.heap.into_vec()))
+            .collect();
+        (self.tallies.named(), bests)
     }
 }
 

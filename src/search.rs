@@ -330,8 +330,8 @@ pub(crate) fn rank(
         candidates.push(hit);
         addresses.push(address);
     }
-    // Compare and timeline (any word) rank each group's few best passages,
-    // a search per group: the extra query is not spent there.
+    // Compare (any word) ranks each group's few best passages: the extra
+    // query is not spent on every group.
     if request.sort == Sort::Relevance && !request.any_word {
         title_once(index, searcher, request, &mut candidates, &addresses)?;
     }
