@@ -634,6 +634,62 @@ fn a_redirect_to_another_port_is_followed_and_its_robots_read() {
 }
 
 #[test]
+fn documents_are_asked_for_conditionally_when_their_meeting_changed() {
+    let mut council = fakeshire();
+    council.committees[0].meetings[1].items[0].documents = vec![(
+        9001,
+        "Report on sexting",
+        "/documents/s9001/Report on sexting.pdf",
+    )];
+    let site = FakeSite::start(council);
+    let workspace = Workspace::empty();
+    let output = fetch(&workspace, &site, "out", &["--json", "--documents"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The report and the printed minutes of four meetings.
+    assert_eq!(summary(&output)["documents_new"], 5);
+
+    *site.shared.revision.lock().unwrap() = 2;
+    site.clear_log();
+    let output = fetch(&workspace, &site, "out", &["--json", "--documents"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json = summary(&output);
+    assert_eq!(json["changed"], 4, "{json}");
+    assert_eq!(
+        (
+            json["documents_new"].as_u64(),
+            json["documents_unchanged"].as_u64()
+        ),
+        (Some(0), Some(5)),
+        "{json}"
+    );
+    let documents: Vec<_> = site
+        .log()
+        .into_iter()
+        .filter(|logged| logged.resource.starts_with("file:/documents/"))
+        .collect();
+    assert_eq!(documents.len(), 5);
+    assert!(documents
+        .iter()
+        .all(|logged| logged.if_none_match.is_some() && logged.status == 304));
+}
+
+#[test]
+fn a_moved_robots_txt_is_followed_and_obeyed() {
+    let site = FakeSite::start(fakeshire());
+    *site.shared.robots.lock().unwrap() =
+        "User-agent: *\nDisallow: /mgWebService.asmx/GetMeeting?lMeetingId=101\n".into();
+    *site.shared.robots_moved.lock().unwrap() = true;
+    let workspace = Workspace::empty();
+    let output = fetch(&workspace, &site, "out", &["--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json = summary(&output);
+    assert_eq!(json["problems"][0]["kind"], "disallowed", "{json}");
+    assert_eq!(json["new"], 3);
+    assert_eq!(site.requests_for("file:/policy/robots.txt"), 1);
+    assert_eq!(site.requests_for("meeting:101"), 0);
+}
+
+#[test]
 fn a_rerun_asks_conditionally_rewrites_nothing_and_then_sees_changes() {
     let site = FakeSite::start(fakeshire());
     let workspace = Workspace::empty();

@@ -472,7 +472,25 @@ impl Client {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        let outcome = self.send(&robots_url, None, "text/plain");
+        let mut outcome = self.send(&robots_url, None, "text/plain");
+        // A moved robots.txt is followed, up to the redirect limit
+        // (RFC 9309 §2.3.1.2); its rules are this host's.
+        let mut hops = 0;
+        while let Ok(raw) = &outcome {
+            let moved = matches!(raw.status, 301 | 302 | 303 | 307 | 308);
+            let Some(next) = raw
+                .location
+                .as_deref()
+                .filter(|_| moved && hops < self.rules.max_redirects)
+                .and_then(|location| robots_url.join(location).ok())
+                .filter(|next| matches!(next.scheme(), "http" | "https"))
+            else {
+                break;
+            };
+            hops += 1;
+            robots_url = next;
+            outcome = self.send(&robots_url, None, "text/plain");
+        }
         let host = self.host_entry(url);
         match outcome {
             Ok(raw) if (200..300).contains(&raw.status) => {
@@ -487,7 +505,7 @@ impl Client {
                     Err(_) => host.robots = None,
                 }
             }
-            // Redirects and 4xx: no rules (RFC 9309 §2.3.1.3).
+            // 4xx, or redirects past the limit: no rules (RFC 9309 §2.3.1.3).
             Ok(raw) if raw.status < 500 => host.robots = None,
             Ok(raw) => {
                 host.closed = Some(format!(

@@ -122,9 +122,8 @@ pub fn run(options: &FetchOptions, say: &dyn Fn(&str)) -> Result<Summary, String
         .out
         .clone()
         .unwrap_or_else(|| default_out(&options.corpus, &council));
-    let from = options
-        .from
-        .unwrap_or(crate::extract::date::FIRST_MEETING.max(jiff::civil::date(1990, 1, 1)));
+    // Committee papers online start in the late 1990s.
+    let from = options.from.unwrap_or(jiff::civil::date(1990, 1, 1));
     let to = options.to.unwrap_or_else(|| jiff::Zoned::now().date());
     if from > to {
         return Err(format!("--from {from} is after --to {to}"));
@@ -192,7 +191,9 @@ pub fn run(options: &FetchOptions, say: &dyn Fn(&str)) -> Result<Summary, String
         }
     }
     work.sort_by_key(|(committee, meeting)| (meeting.date, committee.id, meeting.id));
-    work.dedup_by_key(|(_, meeting)| meeting.id);
+    // A meeting some sites list under two committees is fetched once.
+    let mut seen = std::collections::HashSet::new();
+    work.retain(|(_, meeting)| seen.insert(meeting.id));
     run.summary.meetings = work.len();
 
     if options.dry_run {
@@ -603,7 +604,7 @@ impl Run {
         document: &moderngov::Document,
         page_url: &Url,
         entry: &mut UrlEntry,
-        manifest: &Manifest,
+        manifest: &mut Manifest,
     ) {
         let href = document.href.trim().replace(' ', "%20");
         let url = match page_url.join(&href) {
@@ -689,16 +690,29 @@ impl Run {
             item: None,
             url: url.as_str(),
         });
-        match self.write_with_sidecar(&path, &page.body, &sidecar, &meta, entry) {
+        // The document's own entry, for a conditional request next time,
+        // and its files in the meeting's, which a 304 for the meeting vouches
+        // for.
+        let mut own = UrlEntry {
+            validators: page.validators.clone(),
+            files: BTreeMap::new(),
+            selection: String::new(),
+        };
+        match self.write_with_sidecar(&path, &page.body, &sidecar, &meta, &mut own) {
             Ok(Written::New) => self.summary.documents_new += 1,
             Ok(Written::Changed) => self.summary.documents_changed += 1,
             Ok(Written::Unchanged) => self.summary.documents_unchanged += 1,
-            Err(reason) => self.summary.problems.push(Problem {
-                kind: "failed".into(),
-                url: url.to_string(),
-                reason,
-            }),
+            Err(reason) => {
+                self.summary.problems.push(Problem {
+                    kind: "failed".into(),
+                    url: url.to_string(),
+                    reason,
+                });
+                return;
+            }
         }
+        entry.files.extend(own.files.clone());
+        manifest.urls.insert(key, own);
     }
 }
 

@@ -38,7 +38,18 @@ pub fn resolve(input: &str, council: Option<&str>) -> Result<(Url, String), Stri
         if url.host_str().is_none_or(str::is_empty) {
             return Err(format!("{trimmed:?} names no host"));
         }
-        // The base is a folder: pages are joined onto it.
+        // The base is a folder: pages are joined onto it. A page's address
+        // pasted in (…/mgListCommittees.aspx) stands for its folder.
+        let last = url
+            .path()
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if last.ends_with(".aspx") || last.ends_with(".asmx") {
+            let folder = url.path()[..url.path().len() - last.len()].to_string();
+            url.set_path(&folder);
+        }
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
             url.set_path(&path);
@@ -139,6 +150,12 @@ mod tests {
         let (url, name) = resolve("http://127.0.0.1:8080/democracy", Some("Testshire")).unwrap();
         assert_eq!(url.as_str(), "http://127.0.0.1:8080/democracy/");
         assert_eq!(name, "Testshire");
+        let (url, _) = resolve(
+            "https://example.gov.uk/democracy/mgListCommittees.aspx?bcr=1",
+            None,
+        )
+        .unwrap();
+        assert_eq!(url.as_str(), "https://example.gov.uk/democracy/");
         let (_, name) = resolve("https://democracy.example.gov.uk/", None).unwrap();
         assert_eq!(name, "Example");
         let error = resolve("wiltshir", None).unwrap_err();

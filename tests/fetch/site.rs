@@ -119,6 +119,8 @@ pub struct Shared {
     /// Every request but robots.txt is redirected to this port.
     pub redirect_to: Mutex<Option<u16>>,
     pub robots: Mutex<String>,
+    /// robots.txt answers 301 to /policy/robots.txt, which holds the rules.
+    pub robots_moved: Mutex<bool>,
     pub log: Arc<Mutex<Vec<Logged>>>,
     /// Bumped to change every meeting's answer (a later edit of minutes).
     pub revision: Mutex<u32>,
@@ -152,6 +154,7 @@ impl FakeSite {
             robots: Mutex::new(
                 "User-agent: *\nDisallow: /mgRss.aspx\nDisallow: /private/\n".to_string(),
             ),
+            robots_moved: Mutex::new(false),
             log,
             revision: Mutex::new(1),
         });
@@ -271,7 +274,15 @@ fn build(
     fault: Option<Fault>,
     if_none_match: Option<String>,
 ) -> Response<Body> {
-    if resource == "robots" {
+    let moved = *shared.robots_moved.lock().unwrap();
+    if resource == "robots" && moved {
+        return Response::builder()
+            .status(301)
+            .header("location", "/policy/robots.txt")
+            .body(Body::empty())
+            .unwrap();
+    }
+    if resource == "robots" || (moved && resource == "file:/policy/robots.txt") {
         return text(200, "text/plain", shared.robots.lock().unwrap().clone());
     }
     if let Some(port) = *shared.redirect_to.lock().unwrap() {
