@@ -203,10 +203,6 @@ impl Client {
         }
     }
 
-    pub fn rules(&self) -> &Politeness {
-        &self.rules
-    }
-
     /// GETs `url`, following redirects; with `validators`, asks only for a
     /// changed answer. `accept` is sent as the Accept header.
     pub fn get(
