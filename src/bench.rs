@@ -123,6 +123,46 @@ pub struct BenchReport {
     pub pages: Vec<PageLatency>,
 }
 
+/// What `scrutiny bench --queries-only` reports: the query and page
+/// latencies of an index that already exists, with no index runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatencyReport {
+    pub index: String,
+    pub passages: u64,
+    pub queries: Vec<QueryLatency>,
+    /// Pages and API calls over loopback HTTP.
+    pub pages: Vec<PageLatency>,
+}
+
+/// Times the queries and pages of `scrutiny bench` on the index at
+/// `index_dir`, leaving it as it is: latency at a scale that takes long to
+/// index, measured again after a change to searching alone.
+///
+/// `queries`, when not empty, replaces the built-in set of queries, and
+/// the pages are left out.
+pub fn latencies(index_dir: &Path, queries: &[String], repeat: usize) -> Result<LatencyReport> {
+    let index = ScrutinyIndex::open(index_dir)?;
+    let passages = index.searcher()?.num_docs();
+    if !queries.is_empty() {
+        let set = queries
+            .iter()
+            .map(|query| ("given", query.clone(), Filters::default()))
+            .collect();
+        return Ok(LatencyReport {
+            index: index_dir.display().to_string(),
+            passages,
+            queries: time_queries(&index, set, repeat.max(1))?,
+            pages: Vec::new(),
+        });
+    }
+    Ok(LatencyReport {
+        index: index_dir.display().to_string(),
+        passages,
+        queries: query_latencies(index_dir, repeat.max(1))?,
+        pages: page_latencies(index_dir, repeat.max(1))?,
+    })
+}
+
 /// CPU seconds (user + system) used by this process and by the child
 /// processes it has waited for (`pdftotext` for PDFs), from /proc.
 /// Runs `work` with this thread, and every thread or process it starts,
@@ -475,8 +515,18 @@ fn query_set(index: &ScrutinyIndex) -> Result<Vec<(&'static str, String, Filters
 
 fn query_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<QueryLatency>> {
     let index = ScrutinyIndex::open(index_dir)?;
+    let set = query_set(&index)?;
+    time_queries(&index, set, repeat)
+}
+
+/// Each query's latency percentiles over `repeat` runs.
+fn time_queries(
+    index: &ScrutinyIndex,
+    set: Vec<(&'static str, String, Filters)>,
+    repeat: usize,
+) -> Result<Vec<QueryLatency>> {
     let mut latencies = Vec::new();
-    for (kind, query, filters) in query_set(&index)? {
+    for (kind, query, filters) in set {
         let mut request = SearchRequest::new(&query, 10);
         request.selection.filters = filters;
         let glossary = Glossary::builtin();
@@ -485,9 +535,7 @@ fn query_latencies(index_dir: &Path, repeat: usize) -> Result<Vec<QueryLatency>>
         let mut hits = 0;
         for _ in 0..repeat {
             let started = Instant::now();
-            hits = search::search(&index, &request, Some(&glossary))?
-                .hits
-                .len();
+            hits = search::search(index, &request, Some(&glossary))?.hits.len();
             let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
             histogram.saturating_record(micros.max(1));
         }

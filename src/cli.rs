@@ -284,6 +284,17 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 200)]
     pub repeat: usize,
 
+    /// Time only the queries and pages, on the index given by --index as it
+    /// is, without indexing the corpus: e.g. `scrutiny bench --queries-only
+    /// --index /tmp/big.index` after a change to searching.
+    #[arg(long)]
+    pub queries_only: bool,
+
+    /// With --queries-only, time this query instead of the built-in set
+    /// (repeatable).
+    #[arg(long = "query", value_name = "QUERY", requires = "queries_only")]
+    pub queries: Vec<String>,
+
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

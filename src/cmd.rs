@@ -343,6 +343,16 @@ pub fn fetch(cli: &Cli, args: &FetchArgs) -> anyhow::Result<u8> {
 
 /// Indexing and query speed on a corpus.
 pub fn bench(cli: &Cli, args: &BenchArgs) -> anyhow::Result<u8> {
+    if args.queries_only {
+        if !args.json {
+            notes(cli, |err| {
+                writeln!(err, "scrutiny: timing queries on {} …", cli.index.display())
+            })?;
+        }
+        let report = bench::latencies(&cli.index, &args.queries, args.repeat)?;
+        output(cli, args.json, &report, terminal::latencies)?;
+        return Ok(0);
+    }
     if !args.json {
         notes(cli, |err| {
             writeln!(err, "scrutiny: measuring on {} …", args.corpus.display())

@@ -53,22 +53,48 @@ pub fn shingles(text: &str) -> Vec<u64> {
 /// The hash of a word in lower case.
 fn word_hash(word: &str) -> u64 {
     if word.is_ascii() {
-        ascii_word_hash(word.as_bytes())
+        return ascii_word_hash(word.as_bytes());
+    }
+    let lowered = word.to_lowercase();
+    if lowered.is_ascii() {
+        // "\u{212A}" (the Kelvin sign) lower-cases to a plain "k".
+        ascii_word_hash(lowered.as_bytes())
     } else {
-        xxhash_rust::xxh3::xxh3_64(word.to_lowercase().as_bytes())
+        bytes_hash(lowered.as_bytes(), 0)
     }
 }
 
 /// The hash of an ASCII word in lower case: the same as [`word_hash`].
+/// Words here are letters and digits only, and setting bit 5 of an ASCII
+/// letter or digit lower-cases it (digits have it set already), so the
+/// bytes are folded and hashed in one pass, eight at a time.
 fn ascii_word_hash(word: &[u8]) -> u64 {
-    let mut buffer = [0u8; 64];
-    if word.len() > buffer.len() {
-        return xxhash_rust::xxh3::xxh3_64(word.to_ascii_lowercase().as_slice());
+    bytes_hash(word, 0x2020_2020_2020_2020)
+}
+
+/// A hash of `bytes`, eight a step, each step's bytes or-ed with `fold`.
+fn bytes_hash(bytes: &[u8], fold: u64) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) | fold;
+        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
     }
-    let lowered = &mut buffer[..word.len()];
-    lowered.copy_from_slice(word);
-    lowered.make_ascii_lowercase();
-    xxhash_rust::xxh3::xxh3_64(lowered)
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        let word = u64::from_le_bytes(last) | (fold >> (8 * (8 - rest.len())));
+        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
+    }
+    // A finishing mix (murmur3's), so that every bit of the result depends
+    // on every byte.
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
 }
 
 /// The hash of a run of words, mixed from their hashes in order (they are
@@ -106,38 +132,40 @@ pub fn collapse<T>(items: Vec<T>, text_of: impl Fn(&T) -> &str) -> Vec<(T, Vec<T
 /// The shingles of every group of duplicates, as one map from a shingle to
 /// the groups holding it, so that a candidate costs one lookup per shingle
 /// however many groups there are (a search groups fifty candidates, and
-/// comparing each with every group was a fifth of its time).
+/// comparing each with every group was a fifth of its time). Nearly every
+/// shingle has one group: the map holds that group, and a mark sends the
+/// rare shingle of several groups to a second map.
 #[derive(Default)]
 struct Groups {
-    owners: rustc_hash::FxHashMap<u64, Owners>,
+    /// Shingle → its first group, with [`MORE`] set when others hold it too.
+    owners: rustc_hash::FxHashMap<u64, u32>,
+    /// Shingle → the groups after the first that hold it.
+    more: rustc_hash::FxHashMap<u64, Vec<u32>>,
     /// Distinct shingles per group.
     sizes: Vec<usize>,
     /// Scratch: shingles a candidate shares with each group.
     shared: Vec<usize>,
 }
 
-/// The groups holding one shingle: nearly always one, kept inline.
-struct Owners {
-    first: usize,
-    more: Vec<usize>,
-}
-
-impl Owners {
-    fn all(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.first).chain(self.more.iter().copied())
-    }
-}
+/// The mark, in an owner, of a shingle that more groups hold.
+const MORE: u32 = 1 << 31;
 
 impl Groups {
     /// The first group that is the same passage as `shingles`: sharing
     /// [`needed`] of the shingles of whichever of the two has fewer.
     fn holding(&mut self, shingles: &[u64]) -> Option<usize> {
+        if self.owners.is_empty() {
+            return None;
+        }
         self.shared.clear();
         self.shared.resize(self.sizes.len(), 0);
         for shingle in shingles {
-            if let Some(owners) = self.owners.get(shingle) {
-                for group in owners.all() {
-                    self.shared[group] += 1;
+            if let Some(&owner) = self.owners.get(shingle) {
+                self.shared[(owner & !MORE) as usize] += 1;
+                if owner & MORE != 0 {
+                    for &group in &self.more[shingle] {
+                        self.shared[group as usize] += 1;
+                    }
                 }
             }
         }
@@ -151,24 +179,28 @@ impl Groups {
     fn add(&mut self, group: usize, shingles: &[u64]) {
         if group == self.sizes.len() {
             self.sizes.push(0);
+            self.owners.reserve(shingles.len());
         }
+        let group = u32::try_from(group).expect("fewer groups than candidates");
         for &shingle in shingles {
             match self.owners.entry(shingle) {
                 std::collections::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(Owners {
-                        first: group,
-                        more: Vec::new(),
-                    });
+                    entry.insert(group);
                 }
                 std::collections::hash_map::Entry::Occupied(mut entry) => {
-                    let owners = entry.get_mut();
-                    if owners.all().any(|owner| owner == group) {
+                    let owner = entry.get_mut();
+                    if *owner & !MORE == group {
                         continue;
                     }
-                    owners.more.push(group);
+                    let others = self.more.entry(shingle).or_default();
+                    if others.contains(&group) {
+                        continue;
+                    }
+                    others.push(group);
+                    *owner |= MORE;
                 }
             }
-            self.sizes[group] += 1;
+            self.sizes[group as usize] += 1;
         }
     }
 }

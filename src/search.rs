@@ -785,7 +785,7 @@ impl<'a> HitReader<'a> {
         HitReader {
             index,
             searcher,
-            corpus: shown_corpus(index.commit_info().and_then(|info| info.corpus)),
+            corpus: shown_corpus(index.commit_info_for(searcher).and_then(|info| info.corpus)),
             committees: searcher.segment_readers().iter().map(|_| None).collect(),
         }
     }

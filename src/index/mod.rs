@@ -55,7 +55,14 @@ pub struct ScrutinyIndex {
     /// One reader for the life of the handle: opening one costs more than
     /// a search, and it follows new commits by itself.
     reader: Option<tantivy::IndexReader>,
+    /// The last commit's record with the searcher generation it was read
+    /// for: a search needs the corpus folder, and reading the index's
+    /// meta file for it was a twentieth of a short search.
+    commit_seen: std::sync::Arc<std::sync::Mutex<Option<SeenCommit>>>,
 }
+
+/// A commit's record and the searcher generation it was read for.
+type SeenCommit = (u64, Option<CommitInfo>);
 
 /// What the last commit recorded about the run that made it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -139,6 +146,7 @@ impl ScrutinyIndex {
             fields,
             path: dir.to_path_buf(),
             reader: Some(reader),
+            commit_seen: Default::default(),
         })
     }
 
@@ -161,6 +169,7 @@ impl ScrutinyIndex {
             fields,
             path: dir.to_path_buf(),
             reader: None,
+            commit_seen: Default::default(),
         })
     }
 
@@ -205,6 +214,23 @@ impl ScrutinyIndex {
     pub fn commit_info(&self) -> Option<CommitInfo> {
         let metas = self.index.load_metas().ok()?;
         serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// [`Self::commit_info`], read once for each searcher generation.
+    pub fn commit_info_for(&self, searcher: &tantivy::Searcher) -> Option<CommitInfo> {
+        let generation = searcher.generation().generation_id();
+        let mut seen = self
+            .commit_seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*seen {
+            Some((at, info)) if *at == generation => info.clone(),
+            _ => {
+                let info = self.commit_info();
+                *seen = Some((generation, info.clone()));
+                info
+            }
+        }
     }
 
     /// The manifest: every source file the index knows, by corpus key.

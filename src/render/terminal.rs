@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 
-use crate::bench::BenchReport;
+use crate::bench::{BenchReport, LatencyReport, PageLatency, QueryLatency};
 use crate::compare::{Comparison, Group, GroupBy, Timeline};
 use crate::eval::EvalReport;
 use crate::ingest::{IndexSummary, RecordReport};
@@ -677,11 +677,29 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
         ceiling.tokenise_mb_per_second,
         ceiling.distinct_terms
     )?;
+    latency_lines(out, &report.queries, &report.pages)
+}
+
+/// Prints `scrutiny bench --queries-only`'s report.
+pub fn latencies(out: &mut impl Write, report: &LatencyReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "{TITLE}{}{TITLE:#}: {} passages",
+        report.index, report.passages
+    )?;
+    latency_lines(out, &report.queries, &report.pages)
+}
+
+fn latency_lines(
+    out: &mut impl Write,
+    queries: &[QueryLatency],
+    pages: &[PageLatency],
+) -> io::Result<()> {
     writeln!(
         out,
         "{LABEL}query latency (search + snippets, in process){LABEL:#}"
     )?;
-    for query in &report.queries {
+    for query in queries {
         writeln!(
             out,
             "  {:<12} {:<32} p50 {:>7.3} ms · p95 {:>7.3} ms · p99 {:>7.3} ms ({} hits)",
@@ -692,7 +710,7 @@ pub fn bench(out: &mut impl Write, report: &BenchReport) -> io::Result<()> {
         out,
         "{LABEL}web pages (scrutiny serve over loopback HTTP, whole response){LABEL:#}"
     )?;
-    for page in &report.pages {
+    for page in pages {
         writeln!(
             out,
             "  {:<22} {:<45} p50 {:>7.3} ms · p95 {:>7.3} ms · p99 {:>7.3} ms ({} KB)",
