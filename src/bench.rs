@@ -142,7 +142,10 @@ pub struct LatencyReport {
 /// the pages are left out.
 pub fn latencies(index_dir: &Path, queries: &[String], repeat: usize) -> Result<LatencyReport> {
     let index = ScrutinyIndex::open(index_dir)?;
-    let passages = index.searcher()?.num_docs();
+    let passages = index.searcher()?.search(
+        &*crate::query::passages_query(&index.fields),
+        &tantivy::collector::Count,
+    )? as u64;
     if !queries.is_empty() {
         let set = queries
             .iter()

@@ -1306,7 +1306,7 @@ fn leaf_field(leaf: &UserInputLeaf) -> Option<&str> {
 /// since every other query names a field only passages have, the whole
 /// query needs no separate "passages only" clause that every match would
 /// have to be intersected with.
-fn passages_query(fields: &schema::Fields) -> Box<dyn Query> {
+pub(crate) fn passages_query(fields: &schema::Fields) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(
         Box::new(TermQuery::new(
             Term::from_field_text(fields.doc_type, schema::PASSAGE),

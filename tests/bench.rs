@@ -98,3 +98,55 @@ fn bench_json_has_every_figure() {
     // The user's index is not touched.
     assert!(!workspace.path().join("index").exists());
 }
+
+/// `--queries-only` times the queries on the index as it is, without
+/// indexing: the passages it reports are the index's, each given query
+/// finds what `search` finds, and a missing index is an error naming it.
+#[test]
+fn queries_only_times_the_given_queries_on_the_index_as_it_is() {
+    let workspace = Workspace::with_corpus();
+    let indexed = workspace.json(&["index", "corpus"]);
+    let report = workspace.json(&[
+        "bench",
+        "--queries-only",
+        "--repeat",
+        "2",
+        "--query",
+        "sexting",
+        "--query",
+        "taxi drivers",
+    ]);
+    assert_eq!(
+        report["passages"], indexed["n_passages"],
+        "{report}\n{indexed}"
+    );
+    let queries = report["queries"].as_array().unwrap();
+    let given: Vec<&str> = queries
+        .iter()
+        .map(|query| query["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(given, vec!["sexting", "taxi drivers"]);
+    for query in queries {
+        let words = query["query"].as_str().unwrap();
+        let searched = workspace.json(&["search", words]);
+        assert_eq!(query["kind"], "given");
+        assert_eq!(
+            query["hits"].as_u64().unwrap() as usize,
+            util::hits(&searched).len(),
+            "{words}"
+        );
+        assert!(query["hits"].as_u64().unwrap() > 0, "{words}");
+    }
+    assert_eq!(report["pages"].as_array().unwrap().len(), 0);
+
+    let missing = workspace
+        .scrutiny(&["bench", "--queries-only", "--index", "nowhere"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("nowhere"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}
