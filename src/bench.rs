@@ -146,23 +146,23 @@ pub fn latencies(index_dir: &Path, queries: &[String], repeat: usize) -> Result<
         &*crate::query::passages_query(&index.fields),
         &tantivy::collector::Count,
     )? as u64;
-    if !queries.is_empty() {
-        let set = queries
+    let set = if queries.is_empty() {
+        query_set(&index)?
+    } else {
+        queries
             .iter()
             .map(|query| ("given", query.clone(), Filters::default()))
-            .collect();
-        return Ok(LatencyReport {
-            index: index_dir.display().to_string(),
-            passages,
-            queries: time_queries(&index, set, repeat.max(1))?,
-            pages: Vec::new(),
-        });
-    }
+            .collect()
+    };
     Ok(LatencyReport {
         index: index_dir.display().to_string(),
         passages,
-        queries: query_latencies(index_dir, repeat.max(1))?,
-        pages: page_latencies(index_dir, repeat.max(1))?,
+        queries: time_queries(&index, set, repeat.max(1))?,
+        pages: if queries.is_empty() {
+            page_latencies(index_dir, repeat.max(1))?
+        } else {
+            Vec::new()
+        },
     })
 }
 

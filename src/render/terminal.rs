@@ -706,6 +706,9 @@ fn latency_lines(
             query.kind, query.query, query.p50_ms, query.p95_ms, query.p99_ms, query.hits
         )?;
     }
+    if pages.is_empty() {
+        return Ok(());
+    }
     writeln!(
         out,
         "{LABEL}web pages (scrutiny serve over loopback HTTP, whole response){LABEL:#}"
