@@ -18,4 +18,4 @@ fi
 python3 -c "import sqlite3; sqlite3.connect(':memory:').execute('create virtual table t using fts5(x, tokenize=porter)')" \
     || { echo "Python's sqlite3 lacks FTS5" >&2; exit 2; }
 cargo build --release -q
-exec python3 benches/compare.py "$corpus" target/release/scrutiny
+exec python3 benches/compare.py "$corpus" "${CARGO_TARGET_DIR:-target}/release/scrutiny"

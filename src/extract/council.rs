@@ -39,15 +39,30 @@ pub fn from_folder(folder: &str) -> Option<String> {
         return None;
     }
     let spaced = words.join(" ");
-    let known = GAZETTEER_PATTERN.1.iter().find(|name| {
-        name.eq_ignore_ascii_case(&spaced) || name.replace('-', " ").eq_ignore_ascii_case(&spaced)
-    });
+    let known = GAZETTEER_BY_FOLDER.get(&spaced.to_ascii_lowercase());
     Some(known.map_or(spaced, |name| (*name).to_string()))
 }
 
+/// Gazetteer names by their folder form: lower case, hyphens as spaces
+/// (`stoke on trent` → `Stoke-on-Trent`); the longest name first wins.
+static GAZETTEER_BY_FOLDER: LazyLock<rustc_hash::FxHashMap<String, &'static str>> =
+    LazyLock::new(|| {
+        let mut names = rustc_hash::FxHashMap::default();
+        for name in &GAZETTEER_PATTERN.1 {
+            names
+                .entry(name.replace('-', " ").to_ascii_lowercase())
+                .or_insert(*name);
+        }
+        names
+    });
+
 /// True when a folder name is a council the gazetteer knows.
 pub fn is_known_folder(folder: &str) -> bool {
-    from_folder(folder).is_some_and(|name| GAZETTEER_PATTERN.1.contains(&name.as_str()))
+    from_folder(folder).is_some_and(|name| {
+        GAZETTEER_BY_FOLDER
+            .get(&name.replace('-', " ").to_ascii_lowercase())
+            .is_some_and(|known| *known == name)
+    })
 }
 
 /// The council named most often in `text`; the earliest wins a tie.
@@ -55,8 +70,8 @@ pub fn from_text(text: &str) -> Option<String> {
     let mut counts: Vec<(&str, usize, usize)> = Vec::new();
     for found in GAZETTEER_PATTERN.0.find_iter(text) {
         // "Hackney carriage" is a kind of taxi, not the borough.
-        let after = text[found.end()..].trim_start().to_lowercase();
-        if after.starts_with("carriage") {
+        let after = text[found.end()..].trim_start().as_bytes();
+        if after.len() >= 8 && after[..8].eq_ignore_ascii_case(b"carriage") {
             continue;
         }
         match counts

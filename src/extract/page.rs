@@ -989,7 +989,7 @@ impl Parser {
         let mut seen: Vec<&str> = Vec::new();
         if !surnames.is_empty() {
             for word in text.split(|character: char| {
-                !(character.is_alphanumeric() || "'’-".contains(character))
+                !(character.is_alphanumeric() || matches!(character, '\'' | '’' | '-'))
             }) {
                 if word.starts_with(|character: char| character.is_uppercase())
                     && surnames.contains(&word)
@@ -1200,11 +1200,21 @@ fn surname_of(person: &Person) -> &str {
 /// Two mentions of one person: the same name, or a surname alone that
 /// matches the other's surname ("Councillor Ruiz" and "Councillor J Ruiz").
 fn same_person(a: &Person, b: &Person) -> bool {
-    if normal(&a.name) == normal(&b.name) {
+    if same_normal(&a.name, &b.name) {
         return true;
     }
     let short = |person: &Person| person.name.split_whitespace().count() == 1;
-    (short(a) || short(b)) && normal(surname_of(a)) == normal(surname_of(b))
+    (short(a) || short(b)) && same_normal(surname_of(a), surname_of(b))
+}
+
+/// `normal(a) == normal(b)`, without building either.
+fn same_normal(a: &str, b: &str) -> bool {
+    fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+        text.chars()
+            .filter(|character| character.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+    }
+    folded(a).eq(folded(b))
 }
 
 /// True when `a` names the person at least as fully as `b`.
@@ -1232,12 +1242,18 @@ fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    for (index, _) in text.match_indices(". ") {
+    for index in memchr::memchr_iter(b'.', bytes) {
+        if bytes.get(index + 1) != Some(&b' ') {
+            continue;
+        }
         let next = bytes.get(index + 2).copied().unwrap_or(b' ');
         // "Dr. Smith", "K. Tate": a short word before the stop is not a
         // sentence's end.
+        if !next.is_ascii_uppercase() || index < start {
+            continue;
+        }
         let word = text[start..index].rsplit(' ').next().unwrap_or("");
-        if next.is_ascii_uppercase() && word.chars().count() > 2 {
+        if word.chars().count() > 2 {
             out.push(&text[start..=index]);
             start = index + 2;
         }

@@ -442,16 +442,25 @@ pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
 /// A single word counts only when `single` allows it (a surname after a
 /// rank or under "Councillors").
 pub fn is_name(text: &str, single: bool) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let named: Vec<&&str> = words
-        .iter()
+    // Up to five words are a name; a sixth is kept only to say "too many".
+    let mut named = [""; 6];
+    let mut count = 0;
+    for word in text
+        .split_whitespace()
         .filter(|word| !HONOURS.contains(word) && !PARTICLES.contains(word))
-        .collect();
-    if named.is_empty() || named.len() > 5 || (named.len() == 1 && !single) {
+    {
+        named[count] = word;
+        count += 1;
+        if count == named.len() {
+            return false;
+        }
+    }
+    let named = &named[..count];
+    if named.is_empty() || (named.len() == 1 && !single) {
         return false;
     }
     // A name ends in a surname, not an initial.
-    let last = named.last().map_or("", |word| **word);
+    let last = named.last().copied().unwrap_or("");
     if last.trim_end_matches('.').chars().count() < 2 {
         return false;
     }
@@ -460,15 +469,21 @@ pub fn is_name(text: &str, single: bool) -> bool {
         let mut characters = bare.chars();
         let first = characters.next();
         first.is_some_and(char::is_uppercase)
-            && bare
-                .chars()
-                .all(|character| character.is_alphabetic() || "'’-.".contains(character))
+            && bare.chars().all(name_character)
             && !NOT_NAME_SET.contains(bare)
     })
 }
 
 static NOT_NAME_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
     std::sync::LazyLock::new(|| NOT_NAME.iter().copied().collect());
+
+static PERSON_TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| PERSON_TITLES.iter().copied().collect());
+
+/// A letter, or punctuation a name holds ("O'Brien", "Smith-Jones", "K.").
+fn name_character(character: char) -> bool {
+    character.is_alphabetic() || matches!(character, '\'' | '’' | '-' | '.')
+}
 
 /// A member written with their councillor title, or a list entry read
 /// as a councillor's name.
@@ -763,8 +778,20 @@ static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// name as a whole offers its last two and three words (a role's words
 /// before a name: "Board Manager Andrew Kettle").
 fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut runs: Vec<Vec<std::ops::Range<usize>>> = Vec::new();
+    let mut out = Vec::new();
     let mut run: Vec<std::ops::Range<usize>> = Vec::new();
+    // A finished run: the whole of it, then its last three and two words.
+    let close = |run: &mut Vec<std::ops::Range<usize>>, out: &mut Vec<std::ops::Range<usize>>| {
+        if let (Some(first), Some(last)) = (run.first(), run.last()) {
+            out.push(first.start..last.end);
+            for tail in [3, 2] {
+                if run.len() > tail {
+                    out.push(run[run.len() - tail].start..last.end);
+                }
+            }
+        }
+        run.clear();
+    };
     let mut at = 0;
     for word in text.split(' ') {
         let start = at;
@@ -772,27 +799,26 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         if word.is_empty() {
             continue;
         }
-        let leading = word.len()
-            - word
-                .trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*'])
-                .len();
-        let core = word[leading..]
-            .trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
+        // Cheap first test: a name's word opens with a capital, perhaps
+        // after a bracket or a quote.
+        let opening = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+        if !opening.chars().next().is_some_and(char::is_uppercase) {
+            close(&mut run, &mut out);
+            continue;
+        }
+        let leading = word.len() - opening.len();
+        let core =
+            opening.trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
         // A full stop ends a name unless it is an initial's ("K.").
         let (core, stop) = match core.strip_suffix('.') {
-            Some(bare) if bare.chars().count() > 1 && !PERSON_TITLES.contains(&bare) => {
+            Some(bare) if bare.chars().count() > 1 && !PERSON_TITLE_SET.contains(bare) => {
                 (bare, true)
             }
             _ => (core, false),
         };
-        let name_like = core.chars().next().is_some_and(char::is_uppercase)
-            && core
-                .chars()
-                .all(|character| character.is_alphabetic() || "'’-.".contains(character));
+        let name_like = core.chars().all(name_character);
         if leading > 0 || !name_like {
-            if !run.is_empty() {
-                runs.push(std::mem::take(&mut run));
-            }
+            close(&mut run, &mut out);
             if !name_like {
                 continue;
             }
@@ -800,22 +826,10 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         let begin = start + leading;
         run.push(begin..begin + core.len());
         if stop || core.len() + leading < word.len() {
-            runs.push(std::mem::take(&mut run));
+            close(&mut run, &mut out);
         }
     }
-    if !run.is_empty() {
-        runs.push(run);
-    }
-    let mut out = Vec::new();
-    for run in runs {
-        let whole = run[0].start..run[run.len() - 1].end;
-        out.push(whole);
-        for tail in [3, 2] {
-            if run.len() > tail {
-                out.push(run[run.len() - tail].start..run[run.len() - 1].end);
-            }
-        }
-    }
+    close(&mut run, &mut out);
     out
 }
 
@@ -828,7 +842,7 @@ fn may_name_someone(text: &str) -> bool {
         let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let capital = word.chars().next().is_some_and(char::is_uppercase);
         if capital
-            && (previous_capital || PERSON_TITLES.contains(&word.trim_end_matches(['.', ','])))
+            && (previous_capital || PERSON_TITLE_SET.contains(word.trim_end_matches(['.', ','])))
         {
             return true;
         }
@@ -888,8 +902,9 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             .map(|(inside, _)| inside)
         {
             Some(captures.trim().to_string())
-        } else if let Some(captures) = matched(&ROLE_BEFORE, before)
-            .filter(|_| after.starts_with(',') || after.starts_with(')'))
+        } else if let Some(captures) = (after.starts_with(',') || after.starts_with(')'))
+            .then(|| matched(&ROLE_BEFORE, before))
+            .flatten()
         {
             Some(captures[1].trim().to_string())
         } else if let Some(captures) = matched(&ROLE_AFTER, after) {
