@@ -236,27 +236,43 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
     if !header {
         return None;
     }
-    if let Some(captures) = matched(&DECIDED_AT, line) {
+    // Each labelled form opens with one of a few words: the line's first
+    // word picks the patterns worth trying.
+    let opening = first_word(line);
+    let opens = |words: &[&str]| words.contains(&opening.as_str());
+    if let Some(captures) = opens(&["decided"])
+        .then(|| matched(&DECIDED_AT, line))
+        .flatten()
+    {
         return Some(Fact::Header {
             committee: captures.get(2).map(|name| clean_committee(name.as_str())),
             date: date_in(&captures[1]),
             rule: "Decided at meeting:",
         });
     }
-    if let Some(captures) = matched(&DECISION_MAKER, line) {
+    if let Some(captures) = opens(&["decision"])
+        .then(|| matched(&DECISION_MAKER, line))
+        .flatten()
+    {
         return Some(Fact::Committee {
             name: clean_committee(&captures[1]),
             rule: "Decision Maker:",
         });
     }
-    if let Some(captures) = matched(&DATE_LABEL, line) {
+    if let Some(captures) = opens(&["date", "meeting"])
+        .then(|| matched(&DATE_LABEL, line))
+        .flatten()
+    {
         return date_in(&captures[1]).map(|date| Fact::Header {
             committee: None,
             date: Some(date),
             rule: "date label",
         });
     }
-    if let Some(captures) = matched(&REPORT_TO, line) {
+    if let Some(captures) = opens(&["report"])
+        .then(|| matched(&REPORT_TO, line))
+        .flatten()
+    {
         let name = clean_committee(&captures[1]);
         if is_committee_name(&name) || name.split_whitespace().count() <= 8 {
             return Some(Fact::Committee {
@@ -265,14 +281,23 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = matched(&SUBJECT, line) {
+    if let Some(captures) = opens(&["subject", "title", "report"])
+        .then(|| matched(&SUBJECT, line))
+        .flatten()
+    {
         return Some(Fact::Subject(captures[1].trim().to_string()));
     }
-    if let Some(captures) = matched(&AGENDA_ITEM_NUMBER, line) {
+    if let Some(captures) = opens(&["agenda"])
+        .then(|| matched(&AGENDA_ITEM_NUMBER, line))
+        .flatten()
+    {
         return Some(Fact::ItemNumber(captures[1].to_string()));
     }
-    if let Some(captures) =
-        matched(&MINUTES_HELD, line).filter(|captures| !REPORTED.is_match(&captures[2]))
+    let minutes = opens(&["the", "minutes", "notes", "note"]);
+    if let Some(captures) = minutes
+        .then(|| matched(&MINUTES_HELD, line))
+        .flatten()
+        .filter(|captures| !REPORTED.is_match(&captures[2]))
     {
         let named = clean_committee(&captures[1]);
         let committee = (!named.eq_ignore_ascii_case("meeting")).then_some(named);
@@ -282,7 +307,10 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "minutes … held on",
         });
     }
-    if let Some(captures) = matched(&HELD, line) {
+    if let Some(captures) = opens(&["held", "meeting", "which"])
+        .then(|| matched(&HELD, line))
+        .flatten()
+    {
         if let Some(date) = date_in(&captures[1]) {
             return Some(Fact::Header {
                 committee: None,
@@ -291,7 +319,10 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = matched(&MINUTES_DASH, line) {
+    if let Some(captures) = opens(&["minutes", "notes", "note", "agenda"])
+        .then(|| matched(&MINUTES_DASH, line))
+        .flatten()
+    {
         if let Some(date) = date_in(&captures[1]) {
             return Some(Fact::Header {
                 committee: None,
@@ -321,7 +352,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             }
         }
     }
-    if let Some(captures) = matched(&MINUTES_OF, line) {
+    if let Some(captures) = minutes.then(|| matched(&MINUTES_OF, line)).flatten() {
         let name = clean_committee(&captures[1]);
         if is_committee_name(&name) {
             return Some(Fact::Header {
@@ -331,7 +362,10 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if let Some(captures) = matched(&ORGANISED_BY, line) {
+    if let Some(captures) = opens(&["organised", "hosted", "convened"])
+        .then(|| matched(&ORGANISED_BY, line))
+        .flatten()
+    {
         if let Some(name) = council_in(captures[1].trim()) {
             return Some(Fact::Council {
                 name,
@@ -361,6 +395,16 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
         });
     }
     None
+}
+
+/// The ASCII letters `line` opens with, in lower case ("Date:" → "date");
+/// empty when it opens with anything else.
+fn first_word(line: &str) -> String {
+    line.bytes()
+        .take(16)
+        .take_while(u8::is_ascii_alphabetic)
+        .map(|byte| byte.to_ascii_lowercase() as char)
+        .collect()
 }
 
 /// "PELLINGHAM BOROUGH COUNCIL - PARISH LIAISON FORUM" → the council and

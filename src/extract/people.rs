@@ -425,6 +425,11 @@ const PARTICLES: &[&str] = &[
 
 /// The rank or honorific `text` opens with, and the rest.
 pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
+    // Most text opens with no title: its first word tells at once.
+    let opening = text.split([' ', '.']).next().unwrap_or(text);
+    if !TITLE_OPENINGS.contains(opening) {
+        return (None, text);
+    }
     for title in PERSON_TITLES {
         if let Some(rest) = text.strip_prefix(title) {
             let rest = rest.strip_prefix('.').unwrap_or(rest);
@@ -479,6 +484,15 @@ static NOT_NAME_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
 
 static PERSON_TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
     std::sync::LazyLock::new(|| PERSON_TITLES.iter().copied().collect());
+
+/// The first words of the ranks and honorifics.
+static TITLE_OPENINGS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        PERSON_TITLES
+            .iter()
+            .filter_map(|title| title.split(' ').next())
+            .collect()
+    });
 
 /// A letter, or punctuation a name holds ("O'Brien", "Smith-Jones", "K.").
 fn name_character(character: char) -> bool {
@@ -833,20 +847,34 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// True when `text` has two capitalised words in a row or a rank: the
-/// least a name needs. Most sentences of minutes have neither, and this
-/// byte scan costs far less than looking for names.
+/// False when `text` cannot name anyone [`mentions`] would find, told by
+/// one pass over its words; most sentences of minutes name nobody, and
+/// this costs far less than looking for names. A mention needs one of:
+/// "Councillor" or "Cllr"; a rank or honorific; or two capitalised words
+/// in a row, the second followed by a comma, a closing bracket or an
+/// opening one (a role beside the name). So this answers true for every
+/// sentence holding a mention, and for some that hold none.
 fn may_name_someone(text: &str) -> bool {
-    let mut previous_capital = false;
-    for word in text.split_ascii_whitespace() {
-        let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
-        let capital = word.chars().next().is_some_and(char::is_uppercase);
-        if capital
-            && (previous_capital || PERSON_TITLE_SET.contains(word.trim_end_matches(['.', ','])))
+    if text.contains("Councillor") || text.contains("Cllr") {
+        return true;
+    }
+    let mut previous_open = false;
+    let mut words = text.split(' ').peekable();
+    while let Some(word) = words.next() {
+        let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            previous_open = false;
+            continue;
+        }
+        if TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
+            return true;
+        }
+        if previous_open
+            && (word.contains([',', ')']) || words.peek().is_some_and(|next| next.starts_with('(')))
         {
             return true;
         }
-        previous_capital = capital && !word.ends_with([',', '.', ';', ':', ')']);
+        previous_open = !word.ends_with([',', ';', ':', ')']);
     }
     false
 }
