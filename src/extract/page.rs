@@ -988,13 +988,8 @@ impl Parser {
             .collect();
         let mut seen: Vec<&str> = Vec::new();
         if !surnames.is_empty() {
-            for word in text.split(|character: char| {
-                !(character.is_alphanumeric() || matches!(character, '\'' | '’' | '-'))
-            }) {
-                if word.starts_with(|character: char| character.is_uppercase())
-                    && surnames.contains(&word)
-                    && !seen.contains(&word)
-                {
+            for word in capitalised_words(text) {
+                if surnames.contains(&word) && !seen.contains(&word) {
                     seen.push(word);
                 }
             }
@@ -1235,6 +1230,52 @@ fn contains_name(text: &str, name: &str) -> bool {
         from = end;
     }
     false
+}
+
+/// The words of `text` that open with a capital, a word being a run of
+/// letters, digits, apostrophes and hyphens ("O'Brien", "Smith-Jones").
+/// A byte loop: running text is mostly ASCII, and this runs on all of it.
+fn capitalised_words(text: &str) -> impl Iterator<Item = &str> {
+    // The character at `at` and its length, when it belongs to a word.
+    let word_character = move |at: usize| -> (bool, usize) {
+        let byte = text.as_bytes()[at];
+        if byte.is_ascii() {
+            (
+                byte.is_ascii_alphanumeric() || matches!(byte, b'\'' | b'-'),
+                1,
+            )
+        } else {
+            let character = text[at..].chars().next().unwrap_or(' ');
+            (
+                character.is_alphanumeric() || character == '’',
+                character.len_utf8(),
+            )
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < text.len() {
+            let (inside, width) = word_character(at);
+            if !inside {
+                at += width;
+                continue;
+            }
+            let start = at;
+            at += width;
+            while at < text.len() {
+                let (inside, width) = word_character(at);
+                if !inside {
+                    break;
+                }
+                at += width;
+            }
+            let word = &text[start..at];
+            if word.starts_with(char::is_uppercase) {
+                return Some(word);
+            }
+        }
+        None
+    })
 }
 
 /// Sentences, roughly: split after ". " where a capital follows.

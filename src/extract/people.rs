@@ -764,13 +764,19 @@ static COUNCILLOR_MENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLo
     .unwrap()
 });
 
+// The roles' lengths are bounded in code (`role_before`, `role_after`,
+// `organisation_after`), not in the patterns: a bounded repetition of a
+// Unicode class makes the regex engine's automaton many times larger.
+
 static ROLE_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?:^|[\s(])(?:[Tt]he|[Oo]ur|[Ii]ts|[Hh]er|[Hh]is)\s+(\p{Lu}[^,.;()]{2,80}?)(?:,\s*|\s+\()$")
-        .unwrap()
+    regex::Regex::new(
+        r"(?:^|[\s(])(?:[Tt]he|[Oo]ur|[Ii]ts|[Hh]er|[Hh]is)\s+(\p{Lu}[^,.;()]{2,}?)(?:,\s*|\s+\()$",
+    )
+    .unwrap()
 });
 
 static ROLE_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^,\s*(?:(?:a|an|the)\s+)?([^,;()]{2,90}?),\s*(?:and\s+\p{Lu}|presented|introduced|reported|said|explained|outlined|described|gave|confirmed|in attendance|that|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|on\s|who\s|about\s)")
+    regex::Regex::new(r"^,\s*(?:(?:a|an|the)\s+)?([^,;()]{2,}?),\s*(?:and\s+\p{Lu}|presented|introduced|reported|said|explained|outlined|described|gave|confirmed|in attendance|that|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|on\s|who\s|about\s)")
         .unwrap()
 });
 
@@ -781,7 +787,7 @@ static VERB_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 
 static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"^\s+(?:of|from)\s+(?:the\s+)?(\p{Lu}[\p{L}'’&\s-]{2,60}?)(?:[,.;]|\s+\p{Ll}|$)",
+        r"^\s+(?:of|from)\s+(?:the\s+)?(\p{Lu}[\p{L}'’&\s-]{2,}?)(?:[,.;]|\s+\p{Ll}|$)",
     )
     .unwrap()
 });
@@ -845,6 +851,36 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     close(&mut run, &mut out);
     out
+}
+
+/// The role written before a name ending at the end of `before` ("the
+/// Head of Safeguarding, " or "our Licensing Manager ("): the leftmost
+/// one of at most 81 characters.
+fn role_before(before: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(captures) = ROLE_BEFORE.captures_at(before, from) {
+        let role = &captures[1];
+        if role.chars().count() <= 81 {
+            return Some(role.trim().to_string());
+        }
+        let start = captures.get(0).map_or(before.len(), |whole| whole.start());
+        from = start + before[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// The role after a name (", Head of Safeguarding, presented"): at most
+/// 90 characters.
+fn role_after(after: &str) -> Option<regex::Captures<'_>> {
+    matched(&ROLE_AFTER, after).filter(|captures| captures[1].chars().count() <= 90)
+}
+
+/// The organisation after a ranked name (" of the Fire Service,"): at
+/// most 61 characters.
+fn organisation_after(after: &str) -> Option<String> {
+    matched(&OF_ORGANISATION, after)
+        .filter(|captures| captures[1].chars().count() <= 61)
+        .map(|captures| captures[1].trim().to_string())
 }
 
 /// `text.split(' ')`, by a plain byte loop: words are short, and a
@@ -960,19 +996,17 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             .map(|(inside, _)| inside)
         {
             Some(captures.trim().to_string())
-        } else if let Some(captures) = (after.starts_with(',') || after.starts_with(')'))
-            .then(|| matched(&ROLE_BEFORE, before))
+        } else if let Some(role) = (after.starts_with(',') || after.starts_with(')'))
+            .then(|| role_before(before))
             .flatten()
         {
-            Some(captures[1].trim().to_string())
-        } else if let Some(captures) = matched(&ROLE_AFTER, after) {
+            Some(role)
+        } else if let Some(captures) = role_after(after) {
             let role = captures[1].trim();
             (rank.is_some() || role.chars().next().is_some_and(char::is_uppercase))
                 .then(|| role.to_string())
         } else {
-            matched(&OF_ORGANISATION, after)
-                .filter(|_| rank.is_some())
-                .map(|captures| captures[1].trim().to_string())
+            rank.and_then(|_| organisation_after(after))
         };
         let police = rank
             .is_some_and(|rank| !["Dr", "Mrs", "Mr", "Ms", "Miss", "Professor"].contains(&rank));
@@ -1022,6 +1056,35 @@ mod tests {
             title: title.map(Into::into),
             role: role.map(Into::into),
         }
+    }
+
+    #[test]
+    fn roles_are_bounded_in_length_and_the_leftmost_short_one_wins() {
+        // The first "The" opens a run of 85 letters and more: too long to
+        // be a role, so the next determiner's role is the one.
+        let long = "A".repeat(85);
+        let before = format!("The {long} and the Head of Safeguarding, ");
+        assert_eq!(
+            role_before(&before).as_deref(),
+            Some("Head of Safeguarding")
+        );
+        assert_eq!(
+            role_before("The Licensing Manager (").as_deref(),
+            Some("Licensing Manager")
+        );
+        assert_eq!(role_before(&format!("The {long}, ")), None);
+        let after = format!(", {}, presented", "b".repeat(91));
+        assert!(role_after(&after).is_none());
+        let after = format!(", {}, presented", "b".repeat(90));
+        assert!(role_after(&after).is_some());
+        assert_eq!(
+            organisation_after(" of the Fire Service, said").as_deref(),
+            Some("Fire Service")
+        );
+        assert_eq!(
+            organisation_after(&format!(" of {}, said", "F".repeat(62))),
+            None
+        );
     }
 
     #[test]
