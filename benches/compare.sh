@@ -6,7 +6,8 @@
 #
 # Installs what it needs: tantivy-cli (cargo install; without --locked, whose
 # pinned dependencies no longer build), ripgrep (apt-get, as root), and
-# checks that Python's sqlite3 has FTS5.
+# checks that Python's sqlite3 has FTS5. Builds scrutiny in release mode and
+# runs that build, from CARGO_TARGET_DIR when it is set.
 set -euo pipefail
 corpus=${1:?usage: benches/compare.sh CORPUS}
 cd "$(dirname "$0")/.."
