@@ -24,6 +24,17 @@ static GAZETTEER_PATTERN: LazyLock<(Regex, Vec<&'static str>)> = LazyLock::new(|
 /// A council name from a corpus folder: `west-sussex` → `West Sussex`; a
 /// folder that matches a gazetteer name takes its spelling.
 pub fn from_folder(folder: &str) -> Option<String> {
+    let spaced = spaced_name(folder)?;
+    Some(gazetteer_spelling(&spaced).map_or(spaced, str::to_string))
+}
+
+/// True when a folder name is a council the gazetteer knows.
+pub fn is_known_folder(folder: &str) -> bool {
+    spaced_name(folder).is_some_and(|spaced| gazetteer_spelling(&spaced).is_some())
+}
+
+/// A folder's words, each capitalised, joined by spaces.
+fn spaced_name(folder: &str) -> Option<String> {
     let words: Vec<String> = folder
         .split(['-', '_', ' '])
         .filter(|word| !word.is_empty())
@@ -35,12 +46,14 @@ pub fn from_folder(folder: &str) -> Option<String> {
             }
         })
         .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let spaced = words.join(" ");
-    let known = GAZETTEER_BY_FOLDER.get(&spaced.to_ascii_lowercase());
-    Some(known.map_or(spaced, |name| (*name).to_string()))
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The gazetteer's spelling of a spaced name, ignoring case and hyphens.
+fn gazetteer_spelling(spaced: &str) -> Option<&'static str> {
+    GAZETTEER_BY_FOLDER
+        .get(&spaced.to_ascii_lowercase())
+        .copied()
 }
 
 /// Gazetteer names by their folder form: lower case, hyphens as spaces
@@ -55,15 +68,6 @@ static GAZETTEER_BY_FOLDER: LazyLock<rustc_hash::FxHashMap<String, &'static str>
         }
         names
     });
-
-/// True when a folder name is a council the gazetteer knows.
-pub fn is_known_folder(folder: &str) -> bool {
-    from_folder(folder).is_some_and(|name| {
-        GAZETTEER_BY_FOLDER
-            .get(&name.replace('-', " ").to_ascii_lowercase())
-            .is_some_and(|known| *known == name)
-    })
-}
 
 /// The council named most often in `text`; the earliest wins a tie.
 pub fn from_text(text: &str) -> Option<String> {
