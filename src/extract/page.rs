@@ -1290,7 +1290,7 @@ fn sentences(text: &str) -> Vec<&str> {
         let next = bytes.get(index + 2).copied().unwrap_or(b' ');
         // "Dr. Smith", "K. Tate": a short word before the stop is not a
         // sentence's end.
-        if !next.is_ascii_uppercase() || index < start {
+        if !next.is_ascii_uppercase() {
             continue;
         }
         let word = text[start..index].rsplit(' ').next().unwrap_or("");
