@@ -149,6 +149,11 @@ fn date_in(text: &str) -> Option<Date> {
 /// A committee's name as printed, without a trailing annotation in
 /// brackets ("(Stage Two)") or a trailing " Meeting".
 pub fn clean_committee(name: &str) -> String {
+    cleaned_committee(name).to_string()
+}
+
+/// [`clean_committee`] without the copy.
+fn cleaned_committee(name: &str) -> &str {
     let mut name = name.trim().trim_end_matches([',', '.', ':']).trim();
     if name.ends_with(')') {
         if let Some(open) = name.rfind('(') {
@@ -162,7 +167,7 @@ pub fn clean_committee(name: &str) -> String {
             name = rest.trim();
         }
     }
-    name.to_string()
+    name
 }
 
 /// True when `name` reads as a committee's name: a few words ending in a
@@ -387,10 +392,10 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "council banner",
         });
     }
-    let name = clean_committee(line.rsplit(" - ").next().unwrap_or(line));
-    if is_committee_name(&name) {
+    let name = cleaned_committee(line.rsplit(" - ").next().unwrap_or(line));
+    if is_committee_name(name) {
         return Some(Fact::Committee {
-            name,
+            name: name.to_string(),
             rule: "committee heading",
         });
     }

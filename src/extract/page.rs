@@ -199,12 +199,12 @@ fn units(text: &Text) -> Vec<Unit> {
         if line.text.is_empty() {
             // Only a sentence cut after "held on" runs on over a break.
             fresh = true;
-            joining &= units.last().is_some_and(|unit| {
-                let lower = unit.text.to_lowercase();
-                [" held at", " held on", " held in"]
-                    .iter()
-                    .any(|end| lower.ends_with(end))
-            });
+            joining = joining
+                && units.last().is_some_and(|unit| {
+                    [" held at", " held on", " held in"]
+                        .iter()
+                        .any(|end| ends_with_ignoring_case(&unit.text, end))
+                });
             continue;
         }
         let starts_structure = joining
@@ -227,16 +227,20 @@ fn units(text: &Text) -> Vec<Unit> {
         }
         fresh = false;
         let text = line.text.as_str();
-        let ends_with = |word: &str| {
-            text.len() >= word.len()
-                && text.is_char_boundary(text.len() - word.len())
-                && text[text.len() - word.len()..].eq_ignore_ascii_case(word)
-        };
         joining = text.len() < 200
             && (text.ends_with(',') && !text.contains(". ")
-                || RUNS_ON.iter().any(|word| ends_with(word)));
+                || RUNS_ON
+                    .iter()
+                    .any(|word| ends_with_ignoring_case(text, word)));
     }
     units
+}
+
+/// `text` ends with the ASCII `word`, in any case.
+fn ends_with_ignoring_case(text: &str, word: &str) -> bool {
+    text.len() >= word.len()
+        && text.is_char_boundary(text.len() - word.len())
+        && text[text.len() - word.len()..].eq_ignore_ascii_case(word)
 }
 
 /// Which list the lines after a label alone belong to.
@@ -272,6 +276,7 @@ struct Parser {
     previous_block_line: Option<u32>,
     /// The meeting that items now belong to (CMIS headings).
     current_meeting: Option<usize>,
+    surnames: Surnames,
     /// A meeting heading has been read and its text not yet started.
     meeting_pending: bool,
 }
@@ -297,6 +302,7 @@ pub fn read(text: &Text) -> Record {
         previous_block_line: None,
         current_meeting: None,
         meeting_pending: false,
+        surnames: Surnames::default(),
     };
     for index in 0..units.len() {
         let next = units.get(index + 1);
@@ -334,7 +340,8 @@ impl Parser {
         let lower = if text.len() <= 96 {
             text.to_lowercase()
         } else {
-            text.chars().take(48).collect::<String>().to_lowercase()
+            let head = text.char_indices().nth(48).map_or(text.len(), |(at, _)| at);
+            text[..head].to_lowercase()
         };
         let bare = lower.trim_end_matches(':').trim();
 
@@ -979,27 +986,15 @@ impl Parser {
             }
         }
         // People named earlier (in the attendance list) and named again
-        // here in full.
-        let surnames: Vec<&str> = self
-            .known
-            .iter()
-            .filter(|known| known.name.split_whitespace().nth(1).is_some())
-            .map(surname_of)
-            .collect();
-        let mut seen: Vec<&str> = Vec::new();
-        if !surnames.is_empty() {
-            for word in capitalised_words(text) {
-                if surnames.contains(&word) && !seen.contains(&word) {
-                    seen.push(word);
-                }
-            }
-        }
+        // here in full: their surname as a capitalised word of its own,
+        // then their whole name.
+        let found = self.surnames.found(&self.known, text);
         let named: Vec<Person> = self
             .known
             .iter()
             .filter(|known| {
                 known.name.split_whitespace().nth(1).is_some()
-                    && seen.contains(&surname_of(known))
+                    && found.contains(&surname_of(known))
                     && contains_name(text, &known.name)
             })
             .cloned()
@@ -1232,50 +1227,90 @@ fn contains_name(text: &str, name: &str) -> bool {
     false
 }
 
-/// The words of `text` that open with a capital, a word being a run of
-/// letters, digits, apostrophes and hyphens ("O'Brien", "Smith-Jones").
-/// A byte loop: running text is mostly ASCII, and this runs on all of it.
-fn capitalised_words(text: &str) -> impl Iterator<Item = &str> {
-    // The character at `at` and its length, when it belongs to a word.
-    let word_character = move |at: usize| -> (bool, usize) {
-        let byte = text.as_bytes()[at];
-        if byte.is_ascii() {
-            (
-                byte.is_ascii_alphanumeric() || matches!(byte, b'\'' | b'-'),
-                1,
-            )
-        } else {
-            let character = text[at..].chars().next().unwrap_or(' ');
-            (
-                character.is_alphanumeric() || character == '’',
-                character.len_utf8(),
-            )
-        }
-    };
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while at < text.len() {
-            let (inside, width) = word_character(at);
-            if !inside {
-                at += width;
-                continue;
-            }
-            let start = at;
-            at += width;
-            while at < text.len() {
-                let (inside, width) = word_character(at);
-                if !inside {
-                    break;
+/// Whether a character belongs to a word: letters, digits, apostrophes
+/// and hyphens ("O'Brien", "Smith-Jones").
+fn word_character(character: char) -> bool {
+    if character.is_ascii() {
+        character.is_ascii_alphanumeric() || matches!(character, '\'' | '-')
+    } else {
+        character.is_alphanumeric() || character == '’'
+    }
+}
+
+/// The surnames of the people known so far, found in running text as
+/// capitalised words of their own. Most are searched for together, by one
+/// multi-pattern search per block of text; the few added since it was
+/// built are searched for one by one, until there are as many of them as
+/// in it and it is built again (so building costs in all about twice the
+/// surnames, however they arrive).
+#[derive(Default)]
+struct Surnames {
+    /// How many known people have been looked at.
+    seen: usize,
+    /// The surnames searched for, each once: capitalised, wholly word
+    /// characters, of people named with more than one word.
+    words: Vec<String>,
+    /// The multi-pattern search over `words[..searched]`.
+    search: Option<aho_corasick::AhoCorasick>,
+    searched: usize,
+}
+
+impl Surnames {
+    /// The surnames of `known` that stand as words of their own in `text`.
+    fn found<'a>(&'a mut self, known: &[Person], text: &str) -> Vec<&'a str> {
+        if self.seen != known.len() {
+            let added = known[self.seen..]
+                .iter()
+                .filter(|known| known.name.split_whitespace().nth(1).is_some())
+                .map(surname_of)
+                .filter(|word| {
+                    word.starts_with(char::is_uppercase) && word.chars().all(word_character)
+                });
+            for word in added {
+                if !self.words.iter().any(|known| known == word) {
+                    self.words.push(word.to_string());
                 }
-                at += width;
             }
-            let word = &text[start..at];
-            if word.starts_with(char::is_uppercase) {
-                return Some(word);
+            self.seen = known.len();
+            if self.words.len() - self.searched > self.searched.max(4) {
+                // Leftmost-longest matches of words made only of word
+                // characters: a match that overlaps or abuts another
+                // surname's occurrence leaves that occurrence with a word
+                // character beside it, so no whole word is missed.
+                self.search = aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(&self.words)
+                    .ok();
+                self.searched = if self.search.is_some() {
+                    self.words.len()
+                } else {
+                    0
+                };
             }
         }
-        None
-    })
+        let alone = |start: usize, end: usize| {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            !before.is_some_and(word_character) && !after.is_some_and(word_character)
+        };
+        let mut found: Vec<&str> = Vec::new();
+        if let Some(search) = &self.search {
+            for hit in search.find_iter(text) {
+                let word = self.words[hit.pattern().as_usize()].as_str();
+                if alone(hit.start(), hit.end()) && !found.contains(&word) {
+                    found.push(word);
+                }
+            }
+        }
+        for word in &self.words[self.searched..] {
+            let mut hits = memchr::memmem::find_iter(text.as_bytes(), word.as_bytes());
+            if hits.any(|start| alone(start, start + word.len())) {
+                found.push(word);
+            }
+        }
+        found
+    }
 }
 
 /// Sentences, roughly: split after ". " where a capital follows.
@@ -1308,5 +1343,47 @@ fn title_case(label: &str) -> String {
     match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str) -> Person {
+        Person {
+            name: name.to_string(),
+            title: None,
+            role: None,
+        }
+    }
+
+    #[test]
+    fn surnames_are_found_as_whole_capitalised_words_however_many_are_known() {
+        let mut surnames = Surnames::default();
+        let mut known = vec![person("Ann Hart"), person("Lee")];
+        // Few known: searched one by one. "Lee" has one word, so is not
+        // searched for; "Hartley" is not "Hart".
+        let text = "Hartley and Lee met Ann Hart (Hart-Smith was away).";
+        assert_eq!(surnames.found(&known, text), vec!["Hart"]);
+        assert_eq!(surnames.found(&known, "Hartley spoke."), Vec::<&str>::new());
+        // Enough known for the combined search, then more after it.
+        for name in [
+            "Jo Bell",
+            "Kim Olu",
+            "Sam Okafor",
+            "Ray O'Neil",
+            "Di Ross",
+            "Al Hartley",
+        ] {
+            known.push(person(name));
+        }
+        let found = surnames.found(&known, "Hartley, O'Neil and Ross; not Bellamy or hart.");
+        assert_eq!(found, vec!["Hartley", "O'Neil", "Ross"]);
+        assert!(surnames.search.is_some());
+        known.push(person("Viv Bellamy"));
+        let found = surnames.found(&known, "Hartley, O'Neil and Ross; not Bellamy or hart.");
+        assert_eq!(found, vec!["Hartley", "O'Neil", "Ross", "Bellamy"]);
+        assert_eq!(surnames.searched, 7);
     }
 }

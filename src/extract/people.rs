@@ -915,19 +915,28 @@ fn may_name_someone(text: &str) -> bool {
     if text.contains("Councillor") || text.contains("Cllr") {
         return true;
     }
+    let bytes = text.as_bytes();
     let mut previous_open = false;
-    let mut words = spaced_words(text).peekable();
-    while let Some(word) = words.next() {
-        // Most words open with a small letter or a digit: no name's.
-        if word
-            .as_bytes()
-            .first()
-            .is_none_or(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+    let mut start = 0;
+    // The words split at single spaces, as `spaced_words` gives them; a
+    // word that opens with a small letter or a digit (most do) is passed
+    // over by the inner loop alone.
+    while start <= bytes.len() {
+        let first = bytes.get(start).copied();
+        if first
+            .is_none_or(|byte| byte == b' ' || byte.is_ascii_lowercase() || byte.is_ascii_digit())
         {
             previous_open = false;
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != b' ' {
+                end += 1;
+            }
+            start = end + 1;
             continue;
         }
-        let word = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        let word = text[start..end].trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+        start = end + 1;
         if !word.chars().next().is_some_and(char::is_uppercase) {
             previous_open = false;
             continue;
@@ -935,9 +944,7 @@ fn may_name_someone(text: &str) -> bool {
         if TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
             return true;
         }
-        if previous_open
-            && (word.contains([',', ')']) || words.peek().is_some_and(|next| next.starts_with('(')))
-        {
+        if previous_open && (word.contains([',', ')']) || bytes.get(end + 1) == Some(&b'(')) {
             return true;
         }
         previous_open = !word.ends_with([',', ';', ':', ')']);
