@@ -916,27 +916,21 @@ fn may_name_someone(text: &str) -> bool {
         return true;
     }
     let bytes = text.as_bytes();
+    // The words split at single spaces, as `spaced_words` gives them; only
+    // those that open with something other than a small letter or a digit
+    // are looked at, and a word passed over between two of them ends a
+    // run of capitalised words.
     let mut previous_open = false;
-    let mut start = 0;
-    // The words split at single spaces, as `spaced_words` gives them; a
-    // word that opens with a small letter or a digit (most do) is passed
-    // over by the inner loop alone.
-    while start <= bytes.len() {
-        let first = bytes.get(start).copied();
-        if first
-            .is_none_or(|byte| byte == b' ' || byte.is_ascii_lowercase() || byte.is_ascii_digit())
-        {
+    let mut previous_end = None;
+    let mut start = open_word(bytes, 0);
+    while start < bytes.len() {
+        if previous_end.is_none_or(|end| end + 1 != start) {
             previous_open = false;
-            let mut end = start;
-            while end < bytes.len() && bytes[end] != b' ' {
-                end += 1;
-            }
-            start = end + 1;
-            continue;
         }
         let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        previous_end = Some(end);
         let word = text[start..end].trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
-        start = end + 1;
+        start = open_word(bytes, end + 1);
         if !word.chars().next().is_some_and(char::is_uppercase) {
             previous_open = false;
             continue;
@@ -950,6 +944,45 @@ fn may_name_someone(text: &str) -> bool {
         previous_open = !word.ends_with([',', ';', ':', ')']);
     }
     false
+}
+
+/// The first position at or after `from` where a word opens (at the start,
+/// or after a space) with a byte other than a small ASCII letter, a digit
+/// or a space; `bytes.len()` when there is none. Eight bytes at a time:
+/// most words of running text open with a small letter, and a byte-by-byte
+/// loop pays a branch for each.
+fn open_word(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `low` (high bits clear) that is at
+    // least `floor`: no byte borrows from the next.
+    let at_least = |low: u64, floor: u8| ((low | HIGH) - ONES * u64::from(floor)) & HIGH;
+    let between = |low: u64, first: u8, last: u8| at_least(low, first) & !at_least(low, last + 1);
+    let mut at = from;
+    while at + 8 <= bytes.len() {
+        let chunk = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+        let ascii = !chunk & HIGH;
+        let low = chunk & !HIGH;
+        let space = between(low, b' ', b' ') & ascii;
+        let plain = (between(low, b'a', b'z') | between(low, b'0', b'9')) & ascii | space;
+        let space_before = at == 0 || bytes[at - 1] == b' ';
+        let after_space = (space << 8) | if space_before { 0x80 } else { 0 };
+        let opens = !plain & HIGH & after_space;
+        if opens != 0 {
+            return at + (opens.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if (at == 0 || bytes[at - 1] == b' ')
+            && !(byte == b' ' || byte.is_ascii_lowercase() || byte.is_ascii_digit())
+        {
+            return at;
+        }
+        at += 1;
+    }
+    bytes.len()
 }
 
 /// The people running text names: councillors; people with a role beside
@@ -1055,6 +1088,42 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn open_words_are_found_as_a_byte_loop_finds_them() {
+        let naive = |bytes: &[u8], from: usize| {
+            (from..bytes.len())
+                .find(|&at| {
+                    (at == 0 || bytes[at - 1] == b' ')
+                        && !(bytes[at] == b' '
+                            || bytes[at].is_ascii_lowercase()
+                            || bytes[at].is_ascii_digit())
+                })
+                .unwrap_or(bytes.len())
+        };
+        // Texts of every mix of the kinds of byte that matter, at every
+        // offset across the eight-byte steps.
+        let pieces = [
+            "a", "z", "0", "9", " ", "A", "Z", "(", "“", "é", "É", "`", "{", "/", ":", "@", "[",
+        ];
+        let mut state: u32 = 7;
+        for _ in 0..4000 {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let mut text = String::new();
+            for _ in 0..(state >> 16) % 29 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() + 1 {
+                assert_eq!(
+                    super::open_word(bytes, from),
+                    naive(bytes, from),
+                    "{text:?} from {from}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     fn person(name: &str, title: Option<&str>, role: Option<&str>) -> Person {
