@@ -30,10 +30,22 @@ pattern!(
     NUMBER_ONLY,
     r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
 );
+// A numbered line: its number, then the first character of its text. The
+// text runs to the end of the line, which the caller takes as it is
+// (`numbered`): a capture of `.*` would make the regex engine walk a
+// numbered paragraph of minutes with its slowest matcher.
 pattern!(
     NUMBERED,
-    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S.*)$"
+    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S)"
 );
+
+/// A numbered line's number and the text after it.
+fn numbered(text: &str) -> Option<(&str, &str)> {
+    let captures = matched(&NUMBERED, text)?;
+    let (number, start) = (captures.get(1)?, captures.get(2)?.start());
+    let rest = &text[start..];
+    (!rest.contains('\n')).then_some((number.as_str(), rest))
+}
 pattern!(
     DOCUMENT_CHROME,
     r"(?i)\s*(?:pdf icon\s*)?(?:\(?PDF,?\s+[\d.]+\s*[KMG]B\)?|pdf icon)\s*$"
@@ -852,12 +864,12 @@ impl Parser {
             self.expect_title = true;
             return true;
         }
-        if let Some(captures) = matched(&NUMBERED, text) {
-            let number = number_of(&captures[1]);
+        if let Some((number, rest)) = numbered(text) {
+            let number = number_of(number);
             // On an issue or agenda item page the numbered line is known
             // by its place, under a "Meeting:" line, whatever its markup.
             let own_line = matches!(self.kind, PageKind::Issue | PageKind::AgendaItem);
-            let Some(title) = heading_title(&captures[2], unit, self.markdown && !own_line) else {
+            let Some(title) = heading_title(rest, unit, self.markdown && !own_line) else {
                 return false;
             };
             if matches!(self.kind, PageKind::Issue | PageKind::AgendaItem) {
@@ -911,9 +923,7 @@ impl Parser {
             && is_title(text)
             && text.split_whitespace().count() <= 10
             && next.is_some_and(|next| {
-                next.text.len() > 60
-                    && next.text.ends_with('.')
-                    && matched(&NUMBERED, &next.text).is_none()
+                next.text.len() > 60 && next.text.ends_with('.') && numbered(&next.text).is_none()
             })
             && (self.header_done || !self.record.members.is_empty() || self.record.date.is_some())
         {
