@@ -316,9 +316,9 @@ pub fn read(text: &Text) -> Record {
         meeting_pending: false,
         surnames: Surnames::default(),
     };
-    for index in 0..units.len() {
-        let next = units.get(index + 1);
-        parser.unit(&units[index], next);
+    let mut units = units.into_iter().peekable();
+    while let Some(unit) = units.next() {
+        parser.unit(unit, units.peek());
     }
     parser.finish()
 }
@@ -345,7 +345,7 @@ impl Parser {
     /// the meaning (furniture before labels before items before text), and
     /// each needs the parser's state; split up, the order would be spread
     /// over several functions that each make sense only in it.
-    fn unit(&mut self, unit: &Unit, next: Option<&Unit>) {
+    fn unit(&mut self, unit: Unit, next: Option<&Unit>) {
         let text = unit.text.trim();
         let line = unit.line();
         // Furniture and labels are short: the head of a long line is enough.
@@ -460,7 +460,7 @@ impl Parser {
                 .any(|(_, character)| character == ':');
         let header_zone = !self.header_done || self.single_subject() && labelled;
         if let Some(fact) = header::fact(text, header_zone).filter(|_| text.len() < 400) {
-            if self.take_fact(fact, unit) {
+            if self.take_fact(fact, &unit) {
                 return;
             }
         }
@@ -481,7 +481,7 @@ impl Parser {
         }
 
         // Lines that start items.
-        if self.item_start(unit, next) {
+        if self.item_start(&unit, next) {
             return;
         }
 
@@ -938,7 +938,7 @@ impl Parser {
     /// Running text: the current item's, searched for the people it names.
     /// Just over 100 lines: mentions, attendees named again and the block
     /// bookkeeping share the item being filled.
-    fn body(&mut self, unit: &Unit) {
+    fn body(&mut self, unit: Unit) {
         let line = unit.line();
         let text = unit.text.trim();
         self.list = List::None;
@@ -999,16 +999,19 @@ impl Parser {
         // here in full: their surname as a capitalised word of its own,
         // then their whole name.
         let found = self.surnames.found(&self.known, text);
-        let named: Vec<Person> = self
-            .known
-            .iter()
-            .filter(|known| {
-                known.name.split_whitespace().nth(1).is_some()
-                    && found.contains(&surname_of(known))
-                    && contains_name(text, &known.name)
-            })
-            .cloned()
-            .collect();
+        let named: Vec<Person> = if found.is_empty() {
+            Vec::new()
+        } else {
+            self.known
+                .iter()
+                .filter(|known| {
+                    known.name.split_whitespace().nth(1).is_some()
+                        && found.contains(&surname_of(known))
+                        && contains_name(text, &known.name)
+                })
+                .cloned()
+                .collect()
+        };
         for person in named {
             self.add_officer(person, line, "attendee named in the item");
         }
@@ -1017,10 +1020,8 @@ impl Parser {
         let first = unit.lines[0].number;
         let joins = self.previous_block_line.is_some() && !unit.fresh;
         match item.blocks.last_mut() {
-            Some(block) if joins => block.lines.extend(unit.lines.iter().cloned()),
-            _ => item.blocks.push(Block {
-                lines: unit.lines.clone(),
-            }),
+            Some(block) if joins => block.lines.extend(unit.lines),
+            _ => item.blocks.push(Block { lines: unit.lines }),
         }
         self.previous_block_line = Some(first);
     }
