@@ -288,6 +288,7 @@ struct Parser {
     previous_block_line: Option<u32>,
     /// The meeting that items now belong to (CMIS headings).
     current_meeting: Option<usize>,
+    /// The surnames of `known`, to find them named again in running text.
     surnames: Surnames,
     /// A meeting heading has been read and its text not yet started.
     meeting_pending: bool,
