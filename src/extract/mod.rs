@@ -233,11 +233,56 @@ pub fn clean_title(title: &str) -> String {
     page::clean_title(title)
 }
 
+/// The nouns one of which every [`BODY_MENTION`] holds.
+static BODY_MENTION_NOUNS: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(["Committee", "Panel", "Area Board"]).unwrap());
+
+/// A character a [`BODY_MENTION`] may hold: a letter, a space, or
+/// punctuation inside a name.
+fn mention_character(character: char) -> bool {
+    character.is_alphabetic()
+        || character.is_whitespace()
+        || matches!(character, '&' | '\'' | '’' | '-')
+}
+
+/// `BODY_MENTION.captures_iter(text)`, searching only the runs of
+/// [`mention_character`]s that hold a committee noun. A match is one such
+/// run's characters throughout, so it lies inside one run; searching a run
+/// with the character after it as context finds what a search of the
+/// whole text finds there, and most of a record's text is in no such run.
+fn body_mentions(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+    let mut at = 0;
+    let mut run: Option<(usize, usize)> = None;
+    std::iter::from_fn(move || loop {
+        if let Some((from, end)) = run {
+            let context = end + text[end..].chars().next().map_or(0, char::len_utf8);
+            if let Some(captures) = BODY_MENTION.captures_at(&text[..context], from) {
+                let found = captures.get(0).map_or(end, |whole| whole.end());
+                run = Some((found, end));
+                return Some(captures);
+            }
+            run = None;
+            at = end;
+        }
+        let noun = BODY_MENTION_NOUNS.find(&text[at..])?;
+        let noun = at + noun.start();
+        let start = text[at..noun]
+            .char_indices()
+            .rev()
+            .find(|(_, character)| !mention_character(*character))
+            .map_or(at, |(offset, character)| at + offset + character.len_utf8());
+        let end = text[noun..]
+            .find(|character| !mention_character(character))
+            .map_or(text.len(), |offset| noun + offset);
+        run = Some((start, end));
+    })
+}
+
 /// The committee a record mentions most often ("The Select Committee
 /// agreed …", "All Area Boards …"), for records whose header does not name it.
 fn committee_from_mentions(text: &str) -> Option<String> {
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
-    for captures in BODY_MENTION.captures_iter(text) {
+    for captures in body_mentions(text) {
         let prefix: Vec<&str> = captures[1]
             .split_whitespace()
             .skip_while(|word| {
@@ -314,6 +359,69 @@ mod tests {
     fn sentences_starting_with_numbers_are_not_headings() {
         let record = extract_str("Report\n\n15 young people were referred to the panel.\n");
         assert_eq!(record.items.len(), 1);
+    }
+
+    #[test]
+    fn committee_mentions_are_found_as_a_search_of_the_whole_text_finds_them() {
+        const WORDS: &[&str] = &[
+            "Select",
+            "Committee",
+            "Committees",
+            "Scrutiny",
+            "Panel",
+            "O&S",
+            "Area",
+            "Board",
+            "Boards",
+            "Overview",
+            "and",
+            "of",
+            "for",
+            "the",
+            "The",
+            "Health",
+            "Élan",
+            "O’Neil",
+            "Cross-Party",
+            ",",
+            ".",
+            "2",
+            "_",
+            "\n",
+            "(",
+            "agreed",
+            "Children’s",
+            "  ",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let spans = |captures: regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
+            (0..captures.len())
+                .map(|group| {
+                    captures
+                        .get(group)
+                        .map(|found| (found.start(), found.end()))
+                })
+                .collect()
+        };
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next(40) {
+                let word = WORDS[next(WORDS.len() as u64) as usize];
+                text.push_str(word);
+                if next(5) != 0 {
+                    text.push(' ');
+                }
+            }
+            let expected: Vec<_> = BODY_MENTION.captures_iter(&text).map(spans).collect();
+            let found: Vec<_> = body_mentions(&text).map(spans).collect();
+            assert_eq!(found, expected, "in {text:?}");
+        }
     }
 
     #[test]

@@ -1265,6 +1265,8 @@ struct Surnames {
     /// The multi-pattern search over `words[..searched]`.
     search: Option<aho_corasick::AhoCorasick>,
     searched: usize,
+    /// A search for each of `words[searched..]`.
+    pending: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Surnames {
@@ -1280,6 +1282,8 @@ impl Surnames {
                 });
             for word in added {
                 if !self.words.iter().any(|known| known == word) {
+                    self.pending
+                        .push(memchr::memmem::Finder::new(word.as_bytes()).into_owned());
                     self.words.push(word.to_string());
                 }
             }
@@ -1299,6 +1303,10 @@ impl Surnames {
                 } else {
                     0
                 };
+                self.pending = self.words[self.searched..]
+                    .iter()
+                    .map(|word| memchr::memmem::Finder::new(word.as_bytes()).into_owned())
+                    .collect();
             }
         }
         let alone = |start: usize, end: usize| {
@@ -1315,8 +1323,8 @@ impl Surnames {
                 }
             }
         }
-        for word in &self.words[self.searched..] {
-            let mut hits = memchr::memmem::find_iter(text.as_bytes(), word.as_bytes());
+        for (word, finder) in self.words[self.searched..].iter().zip(&self.pending) {
+            let mut hits = finder.find_iter(text.as_bytes());
             if hits.any(|start| alone(start, start + word.len())) {
                 found.push(word);
             }
