@@ -119,7 +119,8 @@ const CHROME: &[&str] = &[
 ];
 
 /// Labels whose value is never part of the record's content, however it
-/// reads: dates that are not the meeting's, statuses, links.
+/// reads: dates that are not the meeting's, statuses, links. None holds a
+/// colon: a line is labelled by what comes before its first one.
 const CHROME_LABELS: &[&str] = &[
     "publication date",
     "effective from",
@@ -184,7 +185,8 @@ enum PageKind {
 /// One unit: a source line, or lines that run on, with where they came
 /// from.
 struct Unit {
-    text: String,
+    /// The lines' text joined, when there is more than one line.
+    joined: Option<String>,
     lines: Vec<Line>,
     heading: bool,
     /// True when a blank line (a block boundary) comes before it.
@@ -194,6 +196,13 @@ struct Unit {
 impl Unit {
     fn line(&self) -> u32 {
         self.lines.first().map_or(0, |line| line.number)
+    }
+
+    fn text(&self) -> &str {
+        match &self.joined {
+            Some(joined) => joined,
+            None => self.lines.first().map_or("", |line| line.text.as_str()),
+        }
     }
 }
 
@@ -215,7 +224,7 @@ fn units(text: &Text) -> Vec<Unit> {
                 && units.last().is_some_and(|unit| {
                     [" held at", " held on", " held in"]
                         .iter()
-                        .any(|end| ends_with_ignoring_case(&unit.text, end))
+                        .any(|end| ends_with_ignoring_case(unit.text(), end))
                 });
             continue;
         }
@@ -225,13 +234,16 @@ fn units(text: &Text) -> Vec<Unit> {
                 || header::fact(&line.text, false).is_some());
         if joining && !starts_structure {
             let unit = units.last_mut().unwrap();
-            unit.text.push(' ');
-            unit.text.push_str(&line.text);
+            let joined = unit
+                .joined
+                .get_or_insert_with(|| unit.lines[0].text.clone());
+            joined.push(' ');
+            joined.push_str(&line.text);
             unit.lines.push(line.clone());
             unit.heading &= line.heading;
         } else {
             units.push(Unit {
-                text: line.text.clone(),
+                joined: None,
                 lines: vec![line.clone()],
                 heading: line.heading,
                 fresh,
@@ -347,7 +359,7 @@ impl Parser {
     /// each needs the parser's state; split up, the order would be spread
     /// over several functions that each make sense only in it.
     fn unit(&mut self, unit: Unit, next: Option<&Unit>) {
-        let text = unit.text.trim();
+        let text = unit.text().trim();
         let line = unit.line();
         // Furniture and labels are short: the head of a long line is enough.
         let lower = if text.len() <= 96 {
@@ -399,9 +411,10 @@ impl Parser {
             || lower.starts_with("home >")
             || lower.contains(" > ") && lower.starts_with("home")
             || lower.starts_with("view the decision for item")
-            || CHROME_LABELS.iter().any(|label| {
-                bare == *label || lower.starts_with(label) && lower[label.len()..].starts_with(':')
-            })
+            || CHROME_LABELS.contains(&bare)
+            || lower
+                .split_once(':')
+                .is_some_and(|(label, _)| CHROME_LABELS.contains(&label))
         {
             if bare.starts_with("item number") {
                 self.aks_table = true;
@@ -846,7 +859,7 @@ impl Parser {
     }
 
     fn item_start(&mut self, unit: &Unit, next: Option<&Unit>) -> bool {
-        let text = unit.text.trim();
+        let text = unit.text().trim();
         let line = unit.line();
         if matches!(
             self.kind,
@@ -924,7 +937,9 @@ impl Parser {
             && is_title(text)
             && text.split_whitespace().count() <= 10
             && next.is_some_and(|next| {
-                next.text.len() > 60 && next.text.ends_with('.') && numbered(&next.text).is_none()
+                next.text().len() > 60
+                    && next.text().ends_with('.')
+                    && numbered(next.text()).is_none()
             })
             && (self.header_done || !self.record.members.is_empty() || self.record.date.is_some())
         {
@@ -941,7 +956,7 @@ impl Parser {
     /// bookkeeping share the item being filled.
     fn body(&mut self, unit: Unit) {
         let line = unit.line();
-        let text = unit.text.trim();
+        let text = unit.text().trim();
         self.list = List::None;
         // A short line before any item (a room, a time) is the header's,
         // which goes on.
@@ -951,13 +966,10 @@ impl Parser {
         if in_header {
             self.header_done = false;
         }
-        let apologies_item = self.items.last().is_some_and(|item| {
-            item.title
-                .as_deref()
-                .is_some_and(|title| title.to_lowercase().contains("apolog"))
-        });
+        // Asked only once a sentence names a councillor: most name none.
+        let mut apologies_item: Option<bool> = None;
         for sentence in sentences(text) {
-            let apologies = || {
+            let apologies = |apologies_item: bool| {
                 let lowered = sentence.to_lowercase();
                 (apologies_item || lowered.contains("apolog"))
                     && !lowered.contains("substitut")
@@ -967,7 +979,14 @@ impl Parser {
             for mention in people::mentions(sentence) {
                 match mention {
                     Mention::Councillor(person) => {
-                        if apologies() {
+                        let in_apologies = *apologies_item.get_or_insert_with(|| {
+                            self.items.last().is_some_and(|item| {
+                                item.title
+                                    .as_deref()
+                                    .is_some_and(|title| title.to_lowercase().contains("apolog"))
+                            })
+                        });
+                        if apologies(in_apologies) {
                             if !self
                                 .record
                                 .members

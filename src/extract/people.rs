@@ -904,17 +904,15 @@ fn spaced_words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// False when `text` cannot name anyone [`mentions`] would find, told by
-/// one pass over its words; most sentences of minutes name nobody, and
-/// this costs far less than looking for names. A mention needs one of:
-/// "Councillor" or "Cllr"; a rank or honorific; or two capitalised words
-/// in a row, the second followed by a comma, a closing bracket or an
-/// opening one (a role beside the name). So this answers true for every
-/// sentence holding a mention, and for some that hold none.
+/// False when `text`, which names no councillor ("Councillor", "Cllr"),
+/// cannot name anyone [`mentions`] would find, told by one pass over its
+/// words; most sentences of minutes name nobody, and this costs far less
+/// than looking for names. Such a mention needs a rank or honorific, or
+/// two capitalised words in a row, the second followed by a comma, a
+/// closing bracket or an opening one (a role beside the name). So this
+/// answers true for every sentence holding a mention, and for some that
+/// hold none.
 fn may_name_someone(text: &str) -> bool {
-    if text.contains("Councillor") || text.contains("Cllr") {
-        return true;
-    }
     let bytes = text.as_bytes();
     // The words split at single spaces, as `spaced_words` gives them; only
     // those that open with something other than a small letter or a digit
@@ -991,12 +989,12 @@ fn open_word(bytes: &[u8], from: usize) -> usize {
 /// attendance]"); people with a rank ("PC Lee Example reported"). A role
 /// with no name ("the Licensing Manager reported") names nobody.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    let mut found = Vec::new();
-    if !may_name_someone(text) {
+    let councillors = text.contains("Councillor") || text.contains("Cllr");
+    if !councillors && !may_name_someone(text) {
         return Vec::new();
     }
+    let mut found = Vec::new();
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    let councillors = text.contains("Councillor") || text.contains("Cllr");
     for captures in COUNCILLOR_MENTION
         .captures_iter(text)
         .take_while(|_| councillors)
