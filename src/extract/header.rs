@@ -173,23 +173,30 @@ fn cleaned_committee(name: &str) -> &str {
 /// True when `name` reads as a committee's name: a few words ending in a
 /// committee noun ("Licensing Committee", "HEALTH AND WELLBEING BOARD").
 pub fn is_committee_name(name: &str) -> bool {
-    let words = name.split_whitespace().count();
     const JOINING: &[&str] = &[
         "and", "of", "for", "the", "on", "in", "&", "with", "to", "-", "–",
     ];
-    let capitalised = name.split_whitespace().all(|word| {
-        JOINING.contains(&word)
+    // The cheap tests first: most lines tried are sentences, which fail
+    // at their first small word.
+    if !name.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let mut words = 0;
+    for word in name.split_whitespace() {
+        words += 1;
+        let capitalised = JOINING.contains(&word)
             || word
                 .chars()
                 .next()
-                .is_some_and(|first| !first.is_lowercase())
-    });
-    (1..=12).contains(&words)
-        && capitalised
-        && !name.chars().any(|character| character.is_ascii_digit())
+                .is_some_and(|first| !first.is_lowercase());
+        if words > 12 || !capitalised {
+            return false;
+        }
+    }
+    words >= 1
+        && !name.bytes().any(|byte| byte.is_ascii_digit())
         && COMMITTEE_LINE.is_match(name)
         && council_in(name).is_none()
-        && name.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// The council named at the start of a banner or heading line.

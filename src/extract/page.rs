@@ -78,6 +78,26 @@ pattern!(
     BRACKET_ATTENDANCE,
     r"(?i)^\*?\[(.+?)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$"
 );
+// `BRACKET_ATTENDANCE` after its people: where the shortest list of them
+// ends, the first place this matches (`bracket_attendance`).
+pattern!(
+    ATTENDANCE_NOTE,
+    r"(?i)\s+(?:were\s+|was\s+)?(?:also\s+)?in attendance(?: for this item)?\.?\]\.?\*?$"
+);
+
+/// The people of a bracketed attendance note ("[Pat Example (Head of
+/// Service) in attendance for this item]"): `BRACKET_ATTENDANCE`'s capture,
+/// found without the regex engine's capture matcher, which would walk the
+/// whole note once per place the list might end.
+fn bracket_attendance(text: &str) -> Option<&str> {
+    if !BRACKET_ATTENDANCE.is_match(text) {
+        return None;
+    }
+    let start = if text.starts_with('*') { 2 } else { 1 };
+    let first = text[start..].chars().next()?.len_utf8();
+    let end = ATTENDANCE_NOTE.find_at(text, start + first)?.start();
+    Some(&text[start..end])
+}
 
 /// Page furniture: lines that belong to the site or the document, never to
 /// the record. Compared in lower case, trailing colons dropped.
@@ -151,6 +171,12 @@ const CHROME_LABELS: &[&str] = &[
 /// The page kind a line names, for the kinds ModernGov prints as the
 /// page's first heading.
 fn page_kind(line: &str) -> Option<PageKind> {
+    // Each kind's words are short, and lower case has at least as many
+    // characters as the text it comes from.
+    let tail = line.rsplit(" - ").next().unwrap_or(line).trim();
+    if tail.chars().nth(20).is_some() {
+        return None;
+    }
     let lower = line.to_lowercase();
     let tail = lower.rsplit(" - ").next().unwrap_or(&lower).trim();
     match tail {
@@ -455,8 +481,8 @@ impl Parser {
         }
 
         // A bracketed attendance note belongs to the item it sits in.
-        if let Some(captures) = matched(&BRACKET_ATTENDANCE, text) {
-            let people = people::parse_people_list(&captures[1]);
+        if let Some(listed) = bracket_attendance(text) {
+            let people = people::parse_people_list(listed);
             self.ensure_item();
             for person in people {
                 self.add_officer(person, line, "[… in attendance for this item]");
@@ -736,14 +762,19 @@ impl Parser {
             return false;
         }
         let list = self.list;
-        let lower = text.to_lowercase();
+        // Enough of the line for the words looked for, which are short: a
+        // character lower-cased is one or more characters.
+        let head = text.char_indices().nth(16).map_or(text.len(), |(at, _)| at);
+        let lower = text[..head].to_lowercase();
         let councillors = lower.starts_with("councillor") || lower.starts_with("cllr");
         let attendees = people::attendance(text, list != List::AttendanceDetails || councillors);
         if attendees.is_empty() {
-            if matches!(
-                lower.as_str(),
-                "none" | "none." | "nil" | "none declared." | "none declared"
-            ) {
+            if head == text.len()
+                && matches!(
+                    lower.as_str(),
+                    "none" | "none." | "nil" | "none declared." | "none declared"
+                )
+            {
                 return true;
             }
             self.list = List::None;
@@ -1395,6 +1426,60 @@ mod tests {
             title: None,
             role: None,
         }
+    }
+
+    #[test]
+    fn bracketed_attendance_notes_give_what_the_whole_pattern_captures() {
+        const PIECES: &[&str] = &[
+            "*",
+            "[",
+            "]",
+            ".",
+            " ",
+            "  ",
+            "Pat Example",
+            "(Head of Service)",
+            "were",
+            "was",
+            "also",
+            "in attendance",
+            "In Attendance",
+            "for this item",
+            "and",
+            "é",
+            "\n",
+            "x",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        let mut matched_any = 0;
+        for round in 0..20_000 {
+            // Every other text has the shape of a note, pieces inside.
+            let mut text = String::from(if round % 2 == 0 { "[" } else { "" });
+            for _ in 0..next(14) {
+                text.push_str(PIECES[next(PIECES.len() as u64) as usize]);
+                if next(3) == 0 {
+                    text.push(' ');
+                }
+            }
+            if round % 2 == 0 {
+                text.push_str(
+                    [" in attendance]", " were in attendance for this item.]"][round % 4 / 2],
+                );
+            }
+            let expected = BRACKET_ATTENDANCE
+                .captures(&text)
+                .and_then(|captures| captures.get(1))
+                .map(|listed| listed.as_str());
+            matched_any += usize::from(expected.is_some());
+            assert_eq!(bracket_attendance(&text), expected, "in {text:?}");
+        }
+        assert!(matched_any > 1_000, "only {matched_any} notes");
     }
 
     #[test]
