@@ -140,18 +140,17 @@ pub fn parse_people_list(text: &str) -> Vec<Person> {
         .collect()
 }
 
-fn split_outside_brackets(text: &str) -> Vec<String> {
+fn split_outside_brackets(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut current = String::new();
+    let mut start = 0;
     let mut depth = 0usize;
-    let mut rest = text;
-    while let Some(character) = rest.chars().next() {
-        if depth == 0 {
-            if let Some(after) = rest.strip_prefix(" and ") {
-                parts.push(std::mem::take(&mut current));
-                rest = after;
-                continue;
-            }
+    let mut at = 0;
+    while let Some(character) = text[at..].chars().next() {
+        if depth == 0 && text[at..].starts_with(" and ") {
+            parts.push(&text[start..at]);
+            at += " and ".len();
+            start = at;
+            continue;
         }
         match character {
             '(' | '[' => depth += 1,
@@ -159,16 +158,15 @@ fn split_outside_brackets(text: &str) -> Vec<String> {
             _ => {}
         }
         if depth == 0 && (character == ',' || character == ';' || character == '\t') {
-            parts.push(std::mem::take(&mut current));
-        } else {
-            current.push(character);
+            parts.push(&text[start..at]);
+            start = at + 1;
         }
-        rest = &rest[character.len_utf8()..];
+        at += character.len_utf8();
     }
-    parts.push(current);
+    parts.push(&text[start..]);
     parts
         .into_iter()
-        .map(|part| part.trim().to_string())
+        .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect()
 }
@@ -546,7 +544,10 @@ fn is_annotation(role: &str) -> bool {
         "ex officio",
     ]
     .iter()
-    .any(|note| role == *note || role.starts_with(&format!("{note} ")))
+    .any(|note| {
+        role.strip_prefix(note)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
 }
 
 /// An attendance list ("Councillors Ali (Chair), Brennan and Pike"; "Dr
@@ -561,7 +562,7 @@ pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
     // commas; within a part, fragments that are roles join their name.
     let parts: Vec<String> = split_outside_brackets_on(text, ';')
         .into_iter()
-        .flat_map(|part| merge_roles(split_outside_brackets(&part)))
+        .flat_map(|part| merge_roles(split_outside_brackets(part)))
         .collect();
     for part in parts {
         let part = part.trim().trim_end_matches(['.', ';', ',']).trim();
@@ -646,7 +647,7 @@ fn strip_brackets(text: &str) -> &str {
 
 /// Joins list fragments that are roles to the name before them:
 /// `["Graham Sutcliffe", "Democratic Services Officer"]` → one entry.
-fn merge_roles(parts: Vec<String>) -> Vec<String> {
+fn merge_roles(parts: Vec<&str>) -> Vec<String> {
     let mut merged: Vec<String> = Vec::new();
     let mut councillors = false;
     for part in parts {
@@ -668,26 +669,25 @@ fn merge_roles(parts: Vec<String>) -> Vec<String> {
     merged
 }
 
-fn split_outside_brackets_on(text: &str, separator: char) -> Vec<String> {
+fn split_outside_brackets_on(text: &str, separator: char) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut current = String::new();
+    let mut start = 0;
     let mut depth = 0usize;
-    for character in text.chars() {
+    for (at, character) in text.char_indices() {
         match character {
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
             _ => {}
         }
         if depth == 0 && character == separator {
-            parts.push(std::mem::take(&mut current));
-        } else {
-            current.push(character);
+            parts.push(&text[start..at]);
+            start = at + character.len_utf8();
         }
     }
-    parts.push(current);
+    parts.push(&text[start..]);
     parts
         .into_iter()
-        .map(|part| part.trim().to_string())
+        .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect()
 }
