@@ -425,7 +425,7 @@ const PARTICLES: &[&str] = &[
 pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
     // Most text opens with no title: its first word tells at once.
     let opening = text.split([' ', '.']).next().unwrap_or(text);
-    if !TITLE_OPENINGS.contains(opening) {
+    if !may_open_title(opening) || !TITLE_OPENINGS.contains(opening) {
         return (None, text);
     }
     for title in PERSON_TITLES {
@@ -821,8 +821,8 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         // Cheap first test: a name's word opens with a capital, perhaps
         // after a bracket or a quote.
-        let opening = word.trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
-        if !opening.chars().next().is_some_and(char::is_uppercase) {
+        let opening = opened(word);
+        if !opens_with_capital(opening) {
             close(&mut run, &mut out);
             continue;
         }
@@ -917,7 +917,8 @@ fn may_name_someone(text: &str) -> bool {
     // The words split at single spaces, as `spaced_words` gives them; only
     // those that open with something other than a small letter or a digit
     // are looked at, and a word passed over between two of them ends a
-    // run of capitalised words.
+    // run of capitalised words. Each word is looked at byte by byte: they
+    // are short, and most are not a rank's.
     let mut previous_open = false;
     let mut previous_end = None;
     let mut start = open_word(bytes, 0);
@@ -925,24 +926,69 @@ fn may_name_someone(text: &str) -> bool {
         if previous_end.is_none_or(|end| end + 1 != start) {
             previous_open = false;
         }
-        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        let end = bytes[start..]
+            .iter()
+            .position(|&byte| byte == b' ')
+            .map_or(bytes.len(), |at| start + at);
         previous_end = Some(end);
-        let word = text[start..end].trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+        let word = opened(&text[start..end]);
         start = open_word(bytes, end + 1);
-        if !word.chars().next().is_some_and(char::is_uppercase) {
+        if !opens_with_capital(word) {
             previous_open = false;
             continue;
         }
-        if TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
+        if may_open_title(word) && TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
             return true;
         }
-        if previous_open && (word.contains([',', ')']) || bytes.get(end + 1) == Some(&b'(')) {
+        let word = word.as_bytes();
+        if previous_open
+            && (word.iter().any(|&byte| byte == b',' || byte == b')')
+                || bytes.get(end + 1) == Some(&b'('))
+        {
             return true;
         }
-        previous_open = !word.ends_with([',', ';', ':', ')']);
+        previous_open = !matches!(word.last(), Some(b',' | b';' | b':' | b')'));
     }
     false
 }
+
+/// What a name's word may open with before its capital.
+const OPENING: [char; 7] = ['(', '[', '"', '“', '‘', '\'', '*'];
+
+/// `word` without the [`OPENING`] brackets and quotes it opens with.
+fn opened(word: &str) -> &str {
+    // The curly quotes' first byte is 0xE2.
+    match word.as_bytes().first() {
+        Some(b'(' | b'[' | b'"' | b'\'' | b'*' | 0xE2) => word.trim_start_matches(OPENING),
+        _ => word,
+    }
+}
+
+/// True when `word` opens with a capital letter.
+fn opens_with_capital(word: &str) -> bool {
+    match word.as_bytes().first() {
+        Some(byte) if byte.is_ascii() => byte.is_ascii_uppercase(),
+        Some(_) => word.chars().next().is_some_and(char::is_uppercase),
+        None => false,
+    }
+}
+
+/// False when `word` cannot open a rank or honorific, told by its first
+/// byte, before any look-up.
+fn may_open_title(word: &str) -> bool {
+    word.as_bytes()
+        .first()
+        .is_some_and(|&byte| TITLE_FIRST_BYTES[usize::from(byte)])
+}
+
+/// The bytes the ranks and honorifics open with.
+static TITLE_FIRST_BYTES: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
+    let mut first = [false; 256];
+    for title in PERSON_TITLES {
+        first[usize::from(title.as_bytes()[0])] = true;
+    }
+    first
+});
 
 /// The first position at or after `from` where a word opens (at the start,
 /// or after a space) with a byte other than a small ASCII letter, a digit
@@ -1086,6 +1132,101 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 
 #[cfg(test)]
 mod tests {
+    /// The gate as first written, a word's characters at a time.
+    fn may_name_someone_by_characters(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut previous_open = false;
+        let mut previous_end = None;
+        let mut start = open_word(bytes, 0);
+        while start < bytes.len() {
+            if previous_end.is_none_or(|end| end + 1 != start) {
+                previous_open = false;
+            }
+            let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+            previous_end = Some(end);
+            let word = text[start..end].trim_start_matches(['(', '[', '"', '“', '‘', '\'', '*']);
+            start = open_word(bytes, end + 1);
+            if !word.chars().next().is_some_and(char::is_uppercase) {
+                previous_open = false;
+                continue;
+            }
+            if TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
+                return true;
+            }
+            if previous_open && (word.contains([',', ')']) || bytes.get(end + 1) == Some(&b'(')) {
+                return true;
+            }
+            previous_open = !word.ends_with([',', ';', ':', ')']);
+        }
+        false
+    }
+
+    #[test]
+    fn the_name_gate_answers_as_reading_each_word_by_characters_does() {
+        let pieces = [
+            "a",
+            "the",
+            "Pat",
+            "Example",
+            "Lee,",
+            "Chief",
+            "Dr.",
+            "Mr",
+            "Mrs,",
+            "DrX",
+            "PC",
+            "Inspector",
+            "(",
+            ")",
+            ",",
+            ";",
+            ":",
+            "(Head",
+            "Officer)",
+            "“",
+            "‘Dr",
+            "*",
+            "[",
+            "É",
+            "éa",
+            "0",
+            "Mister",
+            " ",
+            "  ",
+            ".",
+            "MrMr",
+            "Dr.,",
+            "’",
+            "“Miss",
+            "Ωmega",
+            "ÉLAN,",
+            "\"Sgt",
+        ];
+        let mut state: u32 = 11;
+        let mut next = |below: u32| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) % below
+        };
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..40_000 {
+            let mut text = String::new();
+            for _ in 0..next(12) {
+                text.push_str(pieces[next(pieces.len() as u32) as usize]);
+                if next(3) != 0 {
+                    text.push(' ');
+                }
+            }
+            let expected = may_name_someone_by_characters(&text);
+            assert_eq!(super::may_name_someone(&text), expected, "{text:?}");
+            if expected {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 5_000 && no > 5_000, "{yes} true, {no} false");
+    }
+
     #[test]
     fn open_words_are_found_as_a_byte_loop_finds_them() {
         let naive = |bytes: &[u8], from: usize| {
