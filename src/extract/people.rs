@@ -904,6 +904,18 @@ fn spaced_words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// True when `text` holds "Councillor" or "Cllr". The searches are built
+/// once: building one costs more than running it over a sentence.
+fn names_councillor(text: &str) -> bool {
+    static WORDS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        std::sync::LazyLock::new(|| {
+            ["Councillor", "Cllr"].map(|word| memchr::memmem::Finder::new(word).into_owned())
+        });
+    WORDS
+        .iter()
+        .any(|word| word.find(text.as_bytes()).is_some())
+}
+
 /// False when `text`, which names no councillor ("Councillor", "Cllr"),
 /// cannot name anyone [`mentions`] would find, told by one pass over its
 /// words; most sentences of minutes name nobody, and this costs far less
@@ -1035,7 +1047,7 @@ fn open_word(bytes: &[u8], from: usize) -> usize {
 /// attendance]"); people with a rank ("PC Lee Example reported"). A role
 /// with no name ("the Licensing Manager reported") names nobody.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    let councillors = text.contains("Councillor") || text.contains("Cllr");
+    let councillors = names_councillor(text);
     if !councillors && !may_name_someone(text) {
         return Vec::new();
     }
