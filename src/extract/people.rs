@@ -445,36 +445,31 @@ pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
 /// A single word counts only when `single` allows it (a surname after a
 /// rank or under "Councillors").
 pub fn is_name(text: &str, single: bool) -> bool {
-    // Up to five words are a name; a sixth is kept only to say "too many".
-    let mut named = [""; 6];
+    // Up to five words are a name; a sixth means "too many". Each word is
+    // tested as it comes, so most phrases that are no name ("The Head of
+    // Service") fail at their first word.
     let mut count = 0;
-    for word in text
-        .split_whitespace()
-        .filter(|word| !HONOURS.contains(word) && !PARTICLES.contains(word))
-    {
-        named[count] = word;
+    let mut last = "";
+    for word in text.split_whitespace() {
+        // Honours and particles are words of three letters at most.
+        if word.len() <= 3 && (HONOURS.contains(&word) || PARTICLES.contains(&word)) {
+            continue;
+        }
         count += 1;
-        if count == named.len() {
+        let bare = word.trim_end_matches([',', '.']);
+        let named = opens_with_capital(bare)
+            && bare.chars().all(name_character)
+            && !NOT_NAME_SET.contains(bare);
+        if count == 6 || !named {
             return false;
         }
+        last = word;
     }
-    let named = &named[..count];
-    if named.is_empty() || (named.len() == 1 && !single) {
+    if count == 0 || (count == 1 && !single) {
         return false;
     }
     // A name ends in a surname, not an initial.
-    let last = named.last().copied().unwrap_or("");
-    if last.trim_end_matches('.').chars().count() < 2 {
-        return false;
-    }
-    named.iter().all(|word| {
-        let bare = word.trim_end_matches([',', '.']);
-        let mut characters = bare.chars();
-        let first = characters.next();
-        first.is_some_and(char::is_uppercase)
-            && bare.chars().all(name_character)
-            && !NOT_NAME_SET.contains(bare)
-    })
+    last.trim_end_matches('.').chars().nth(1).is_some()
 }
 
 static NOT_NAME_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
