@@ -333,6 +333,47 @@ fn units(text: &Text) -> Vec<Unit> {
     units
 }
 
+/// A line's head in lower case: the whole line when it is at most 96
+/// bytes, else its first 48 characters. Most lines are ASCII, and their
+/// head is lower-cased on the stack.
+enum Lowered {
+    Ascii([u8; 96], usize),
+    Other(String),
+}
+
+impl Lowered {
+    fn head(text: &str) -> Lowered {
+        let bytes = text.as_bytes();
+        let ascii = if bytes.len() <= 96 {
+            bytes.is_ascii().then_some(bytes)
+        } else {
+            // 48 ASCII bytes are 48 characters.
+            bytes[..48].is_ascii().then(|| &bytes[..48])
+        };
+        match ascii {
+            Some(head) => {
+                let mut lowered = [0; 96];
+                lowered[..head.len()].copy_from_slice(head);
+                lowered[..head.len()].make_ascii_lowercase();
+                Lowered::Ascii(lowered, head.len())
+            }
+            None if text.len() <= 96 => Lowered::Other(text.to_lowercase()),
+            None => {
+                let head = text.char_indices().nth(48).map_or(text.len(), |(at, _)| at);
+                Lowered::Other(text[..head].to_lowercase())
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // ASCII bytes lower-cased are ASCII, so valid UTF-8.
+            Lowered::Ascii(bytes, len) => std::str::from_utf8(&bytes[..*len]).unwrap_or_default(),
+            Lowered::Other(text) => text,
+        }
+    }
+}
+
 /// `text` ends with the ASCII `word`, in any case.
 fn ends_with_ignoring_case(text: &str, word: &str) -> bool {
     text.len() >= word.len()
@@ -435,12 +476,8 @@ impl Parser {
         let text = unit.text().trim();
         let line = unit.line();
         // Furniture and labels are short: the head of a long line is enough.
-        let lower = if text.len() <= 96 {
-            text.to_lowercase()
-        } else {
-            let head = text.char_indices().nth(48).map_or(text.len(), |(at, _)| at);
-            text[..head].to_lowercase()
-        };
+        let lower = Lowered::head(text);
+        let lower = lower.as_str();
         let bare = lower.trim_end_matches(':').trim();
 
         if self.expect_subject {
@@ -1478,6 +1515,31 @@ mod tests {
             name: name.to_string(),
             title: None,
             role: None,
+        }
+    }
+
+    #[test]
+    fn a_lines_head_is_lower_cased_as_the_whole_string_functions_do() {
+        let old = |text: &str| {
+            if text.len() <= 96 {
+                text.to_lowercase()
+            } else {
+                let head = text.char_indices().nth(48).map_or(text.len(), |(at, _)| at);
+                text[..head].to_lowercase()
+            }
+        };
+        for text in [
+            String::new(),
+            "Present:".into(),
+            "HOME > Council > Meetings".into(),
+            "Déclarations İ".into(),
+            "A".repeat(96),
+            "B".repeat(97),
+            format!("{}É and more", "C".repeat(47)),
+            format!("{}É{}", "D".repeat(48), "e".repeat(60)),
+            "😀".repeat(25),
+        ] {
+            assert_eq!(Lowered::head(&text).as_str(), old(&text), "{text:?}");
         }
     }
 

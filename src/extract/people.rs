@@ -1139,6 +1139,8 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The gate as first written, a word's characters at a time.
     fn may_name_someone_by_characters(text: &str) -> bool {
         let bytes = text.as_bytes();
@@ -1269,8 +1271,6 @@ mod tests {
             }
         }
     }
-
-    use super::*;
 
     fn person(name: &str, title: Option<&str>, role: Option<&str>) -> Person {
         Person {
