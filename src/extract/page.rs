@@ -818,12 +818,13 @@ impl Parser {
             }
             return true;
         }
-        self.list_entries(list, value, line, bare_are_members);
+        let attendees = people::attendance(value, bare_are_members);
+        self.list_entries(list, attendees, line);
         true
     }
 
-    fn list_entries(&mut self, list: List, value: &str, line: u32, bare_are_members: bool) {
-        for attendee in people::attendance(value, bare_are_members) {
+    fn list_entries(&mut self, list: List, attendees: Vec<Attendee>, line: u32) {
+        for attendee in attendees {
             match (list, attendee) {
                 (List::Apologies, Attendee::Member(person) | Attendee::Other(person)) => {
                     self.record.apologies.push(person);
@@ -872,12 +873,7 @@ impl Parser {
         } else {
             list
         };
-        self.list_entries(
-            effective,
-            text,
-            line,
-            list != List::AttendanceDetails || councillors,
-        );
+        self.list_entries(effective, attendees, line);
         true
     }
 
@@ -1090,12 +1086,21 @@ impl Parser {
         // Asked only once a sentence names a councillor: most name none.
         let mut apologies_item: Option<bool> = None;
         for sentence in sentences(text) {
-            let apologies = |apologies_item: bool| {
-                let lowered = sentence.to_lowercase();
-                (apologies_item || lowered.contains("apolog"))
-                    && !lowered.contains("substitut")
-                    && !lowered.contains(" attended")
-                    && !lowered.contains(" present")
+            // Whether the sentence speaks of apologies, and whether it says
+            // someone attended after all, asked once: the words are ASCII,
+            // and no other letter lower-cases to one of them in place.
+            let mut apology_words: Option<(bool, bool)> = None;
+            let mut apologies = |apologies_item: bool| {
+                let (apology, attended) = *apology_words.get_or_insert_with(|| {
+                    let lowered = sentence.to_ascii_lowercase();
+                    (
+                        lowered.contains("apolog"),
+                        lowered.contains("substitut")
+                            || lowered.contains(" attended")
+                            || lowered.contains(" present"),
+                    )
+                });
+                (apologies_item || apology) && !attended
             };
             for mention in people::mentions(sentence) {
                 match mention {
@@ -1474,28 +1479,35 @@ impl Surnames {
 }
 
 /// Sentences, roughly: split after ". " where a capital follows.
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
-    for index in memchr::memchr_iter(b'.', bytes) {
-        if bytes.get(index + 1) != Some(&b' ') {
-            continue;
+    let mut stops = memchr::memchr_iter(b'.', bytes);
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
         }
-        let next = bytes.get(index + 2).copied().unwrap_or(b' ');
-        // "Dr. Smith", "K. Tate": a short word before the stop is not a
-        // sentence's end.
-        if !next.is_ascii_uppercase() {
-            continue;
+        for index in stops.by_ref() {
+            if bytes.get(index + 1) != Some(&b' ') {
+                continue;
+            }
+            let next = bytes.get(index + 2).copied().unwrap_or(b' ');
+            // "Dr. Smith", "K. Tate": a short word before the stop is not
+            // a sentence's end.
+            if !next.is_ascii_uppercase() {
+                continue;
+            }
+            let word = text[start..index].rsplit(' ').next().unwrap_or("");
+            if word.chars().count() > 2 {
+                let sentence = &text[start..=index];
+                start = index + 2;
+                return Some(sentence);
+            }
         }
-        let word = text[start..index].rsplit(' ').next().unwrap_or("");
-        if word.chars().count() > 2 {
-            out.push(&text[start..=index]);
-            start = index + 2;
-        }
-    }
-    out.push(&text[start..]);
-    out
+        done = true;
+        Some(&text[start..])
+    })
 }
 
 fn title_case(label: &str) -> String {

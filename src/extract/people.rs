@@ -518,7 +518,6 @@ pub enum Attendee {
 
 /// Notes in brackets after a member's name that are not a role.
 fn is_annotation(role: &str) -> bool {
-    let role = role.to_lowercase();
     [
         "chair",
         "chairman",
@@ -540,9 +539,19 @@ fn is_annotation(role: &str) -> bool {
     ]
     .iter()
     .any(|note| {
-        role.strip_prefix(note)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        starts_with_ignoring_case(role, note)
+            && matches!(role.as_bytes().get(note.len()), None | Some(b' '))
     })
+}
+
+/// `text.to_lowercase().starts_with(prefix)` for an ASCII `prefix` holding
+/// no "k" and not ending in "i", without lower-casing: only an ASCII letter
+/// lower-cases to such a prefix's letters (the Kelvin sign becomes "k";
+/// "İ" becomes "i" and a combining dot, which no ASCII prefix goes on to).
+pub fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// An attendance list ("Councillors Ali (Chair), Brennan and Pike"; "Dr
@@ -647,10 +656,9 @@ fn merge_roles(parts: Vec<&str>) -> Vec<String> {
     let mut councillors = false;
     for part in parts {
         let trimmed = part.trim_end_matches(['.', ';']).trim();
-        let lower = trimmed.to_lowercase();
-        councillors |= lower.starts_with("councillors ") || lower.starts_with("cllrs ");
-        let councillor =
-            councillors || lower.starts_with("councillor") || lower.starts_with("cllr");
+        let opens = |prefix: &str| starts_with_ignoring_case(trimmed, prefix);
+        councillors |= opens("councillors ") || opens("cllrs ");
+        let councillor = councillors || opens("councillor") || opens("cllr");
         let (rank, bare) = split_person_title(strip_brackets(trimmed));
         let named = councillor || is_name(bare, rank.is_some() || merged.is_empty());
         match merged.last_mut() {
