@@ -201,7 +201,12 @@ pub fn is_committee_name(name: &str) -> bool {
 
 /// The council named at the start of a banner or heading line.
 pub fn council_in(line: &str) -> Option<String> {
-    if !line.contains("Council") && !line.contains("COUNCIL") {
+    static COUNCIL: LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        LazyLock::new(|| ["Council", "COUNCIL"].map(memchr::memmem::Finder::new));
+    if COUNCIL
+        .iter()
+        .all(|word| word.find(line.as_bytes()).is_none())
+    {
         return None;
     }
     let captures = matched(&COUNCIL_NAME, line).or_else(|| matched(&COUNCIL_NAME_CAPS, line))?;
@@ -350,7 +355,11 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "date line",
         });
     }
-    let dashed = line.contains(" - ") || line.contains(" – ");
+    static DASHES: LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+        LazyLock::new(|| [" - ", " – "].map(memchr::memmem::Finder::new));
+    let dashed = DASHES
+        .iter()
+        .any(|dash| dash.find(line.as_bytes()).is_some());
     if let Some(captures) = dashed.then(|| matched(&DATED_HEADER, line)).flatten() {
         let committee = clean_committee(&captures[1]);
         if let Some(date) = date_in(&captures[2]) {
@@ -399,7 +408,7 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             rule: "council banner",
         });
     }
-    let name = cleaned_committee(line.rsplit(" - ").next().unwrap_or(line));
+    let name = cleaned_committee(after_last_dash(line));
     if is_committee_name(name) {
         return Some(Fact::Committee {
             name: name.to_string(),
@@ -407,6 +416,15 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
         });
     }
     None
+}
+
+/// `line.rsplit(" - ").next()`: what follows the last " - ", found from
+/// the last hyphen with a space either side, with no searcher to build.
+fn after_last_dash(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    memchr::memrchr_iter(b'-', bytes)
+        .find(|&at| at > 0 && bytes[at - 1] == b' ' && bytes.get(at + 1) == Some(&b' '))
+        .map_or(line, |at| &line[at + 2..])
 }
 
 /// The ASCII letters `line` opens with, in lower case ("Date:" → "date");
@@ -438,6 +456,22 @@ pub fn split_council(line: &str) -> (Option<String>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_after_the_last_dash_is_what_splitting_from_the_end_gives() {
+        let pieces = ["-", " ", "a", "–", " - ", "- ", " -", "é", "Board"];
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut cut = 0;
+        for _ in 0..20_000 {
+            let line: String = (0..rng.usize(..10))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            let expected = line.rsplit(" - ").next().unwrap_or(&line);
+            assert_eq!(after_last_dash(&line), expected, "{line:?}");
+            cut += usize::from(expected.len() < line.len());
+        }
+        assert!(cut > 5_000, "{cut} cut");
+    }
 
     fn header(line: &str) -> Option<(Option<String>, Option<String>)> {
         match fact(line, true)? {

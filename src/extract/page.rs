@@ -286,7 +286,7 @@ const RUNS_ON: &[&str] = &[
 ];
 
 fn units(text: &Text) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::new();
+    let mut units: Vec<Unit> = Vec::with_capacity(text.lines.len());
     let mut fresh = true;
     let mut joining = false;
     for line in &text.lines {
@@ -519,7 +519,7 @@ impl Parser {
             || opens::time(text) && TIME.is_match(text)
             || opens::link_chrome(text) && LINK_CHROME.is_match(text)
             || lower.starts_with("home >")
-            || lower.contains(" > ") && lower.starts_with("home")
+            || lower.starts_with("home") && lower.contains(" > ")
             || lower.starts_with("view the decision for item")
             || CHROME_LABELS.contains(&bare)
             || lower

@@ -1245,6 +1245,47 @@ mod tests {
     }
 
     #[test]
+    fn case_blind_prefixes_answer_as_lower_casing_does() {
+        // Pieces that lower-case to ASCII letters from elsewhere (the
+        // Kelvin sign, the dotted capital I), that change length, and the
+        // prefixes' own letters in both cases.
+        let pieces = [
+            "c", "C", "o", "U", "n", "ci", "CI", "l", "L", "lo", "r", "s", " ", "h", "HA", "a",
+            "ir", "IR", "\u{212A}", "\u{130}", "ß", "Ω", "é", "É", "-", "vice", "VICE",
+        ];
+        let prefixes = [
+            "councillors ",
+            "councillor",
+            "cllr",
+            "cllrs ",
+            "chair",
+            "vice-chair",
+            "in the chair",
+        ];
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut matched = 0;
+        for _ in 0..40_000 {
+            let mut text = String::new();
+            if rng.bool() {
+                text.push_str(prefixes[rng.usize(..prefixes.len())]);
+            }
+            for _ in 0..rng.usize(..6) {
+                text.push_str(pieces[rng.usize(..pieces.len())]);
+            }
+            for prefix in prefixes {
+                let expected = text.to_lowercase().starts_with(prefix);
+                assert_eq!(
+                    starts_with_ignoring_case(&text, prefix),
+                    expected,
+                    "{text:?} {prefix:?}"
+                );
+                matched += usize::from(expected);
+            }
+        }
+        assert!(matched > 5_000, "{matched} matched");
+    }
+
+    #[test]
     fn open_words_are_found_as_a_byte_loop_finds_them() {
         let naive = |bytes: &[u8], from: usize| {
             (from..bytes.len())
