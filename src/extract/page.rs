@@ -548,7 +548,7 @@ impl Parser {
             }
             return;
         }
-        if text.contains('\t') && lower.starts_with("item number") {
+        if lower.starts_with("item number") && text.contains('\t') {
             self.aks_table = true;
             self.header_done = true;
             return;
@@ -587,12 +587,12 @@ impl Parser {
         // Lines that state the meeting. On a page of one subject the labels
         // may come after its text ("Date of decision:"): short lines and
         // labelled ones are tried there.
-        let labelled = text.len() < 120
-            || text
-                .char_indices()
-                .take_while(|(at, _)| *at < 48)
-                .any(|(_, character)| character == ':');
-        let header_zone = !self.header_done || self.single_subject() && labelled;
+        let labelled = || {
+            // A colon among the first 48 bytes is one among the characters
+            // that start there: no other character holds its byte.
+            text.len() < 120 || memchr::memchr(b':', &text.as_bytes()[..48]).is_some()
+        };
+        let header_zone = !self.header_done || self.single_subject() && labelled();
         if let Some(fact) = header::fact(text, header_zone).filter(|_| text.len() < 400) {
             if self.take_fact(fact, &unit) {
                 return;
