@@ -256,26 +256,36 @@ enum PageKind {
 }
 
 /// One unit: a source line, or lines that run on, with where they came
-/// from.
-struct Unit {
+/// from. It borrows the record's lines: only running text keeps them, as
+/// its item's blocks, and most units are headers, lists and furniture.
+struct Unit<'a> {
     /// The lines' text joined, when there is more than one line.
     joined: Option<String>,
-    lines: Vec<Line>,
+    first: &'a Line,
+    /// The lines after the first that run on from it.
+    more: Vec<&'a Line>,
     heading: bool,
     /// True when a blank line (a block boundary) comes before it.
     fresh: bool,
 }
 
-impl Unit {
+impl Unit<'_> {
     fn line(&self) -> u32 {
-        self.lines.first().map_or(0, |line| line.number)
+        self.first.number
     }
 
     fn text(&self) -> &str {
         match &self.joined {
             Some(joined) => joined,
-            None => self.lines.first().map_or("", |line| line.text.as_str()),
+            None => &self.first.text,
         }
+    }
+
+    /// The unit's lines, copied.
+    fn lines(&self) -> impl Iterator<Item = Line> + '_ {
+        std::iter::once(self.first)
+            .chain(self.more.iter().copied())
+            .cloned()
     }
 }
 
@@ -285,7 +295,7 @@ const RUNS_ON: &[&str] = &[
     " for", " in", " to",
 ];
 
-fn units(text: &Text) -> Vec<Unit> {
+fn units(text: &Text) -> Vec<Unit<'_>> {
     let mut units: Vec<Unit> = Vec::with_capacity(text.lines.len());
     let mut fresh = true;
     let mut joining = false;
@@ -307,17 +317,16 @@ fn units(text: &Text) -> Vec<Unit> {
                 || header::fact(&line.text, false).is_some());
         if joining && !starts_structure {
             let unit = units.last_mut().unwrap();
-            let joined = unit
-                .joined
-                .get_or_insert_with(|| unit.lines[0].text.clone());
+            let joined = unit.joined.get_or_insert_with(|| unit.first.text.clone());
             joined.push(' ');
             joined.push_str(&line.text);
-            unit.lines.push(line.clone());
+            unit.more.push(line);
             unit.heading &= line.heading;
         } else {
             units.push(Unit {
                 joined: None,
-                lines: vec![line.clone()],
+                first: line,
+                more: Vec::new(),
                 heading: line.heading,
                 fresh,
             });
@@ -482,7 +491,7 @@ impl Parser {
     /// the meaning (furniture before labels before items before text), and
     /// each needs the parser's state; split up, the order would be spread
     /// over several functions that each make sense only in it.
-    fn unit(&mut self, unit: Unit, next: Option<&Unit>) {
+    fn unit(&mut self, unit: Unit<'_>, next: Option<&Unit<'_>>) {
         let text = unit.text().trim();
         let line = unit.line();
         // Furniture and labels are short: the head of a long line is enough.
@@ -627,7 +636,7 @@ impl Parser {
 
     /// Applies what a header line states; true when the line is used up.
     /// Over 100 lines for its one `match`: an arm per kind of fact.
-    fn take_fact(&mut self, fact: Fact, unit: &Unit) -> bool {
+    fn take_fact(&mut self, fact: Fact, unit: &Unit<'_>) -> bool {
         let line = unit.line();
         match fact {
             Fact::Meeting {
@@ -982,7 +991,7 @@ impl Parser {
         }
     }
 
-    fn item_start(&mut self, unit: &Unit, next: Option<&Unit>) -> bool {
+    fn item_start(&mut self, unit: &Unit<'_>, next: Option<&Unit<'_>>) -> bool {
         let text = unit.text().trim();
         let line = unit.line();
         if matches!(
@@ -1081,7 +1090,7 @@ impl Parser {
     /// Running text: the current item's, searched for the people it names.
     /// Just over 100 lines: mentions, attendees named again and the block
     /// bookkeeping share the item being filled.
-    fn body(&mut self, unit: Unit) {
+    fn body(&mut self, unit: Unit<'_>) {
         let line = unit.line();
         let text = unit.text().trim();
         self.list = List::None;
@@ -1173,11 +1182,13 @@ impl Parser {
         }
         // The running text itself: one block per source block.
         let item = self.items.last_mut().unwrap();
-        let first = unit.lines[0].number;
+        let first = unit.first.number;
         let joins = self.previous_block_line.is_some() && !unit.fresh;
         match item.blocks.last_mut() {
-            Some(block) if joins => block.lines.extend(unit.lines),
-            _ => item.blocks.push(Block { lines: unit.lines }),
+            Some(block) if joins => block.lines.extend(unit.lines()),
+            _ => item.blocks.push(Block {
+                lines: unit.lines().collect(),
+            }),
         }
         self.previous_block_line = Some(first);
     }
@@ -1272,7 +1283,7 @@ fn number_of(written: &str) -> String {
 
 /// The title of a numbered line, when it reads as a heading and not as a
 /// sentence that opens with a number ("15 young people were referred").
-fn heading_title(rest: &str, unit: &Unit, markdown: bool) -> Option<String> {
+fn heading_title(rest: &str, unit: &Unit<'_>, markdown: bool) -> Option<String> {
     let title = clean_title(rest);
     if !title
         .chars()
