@@ -44,11 +44,24 @@ pattern!(
 /// per search, which is the bulk of the cost of a search that fails at
 /// once.
 mod opens {
-    /// A numbered line's first character: "Item", a digit, a capital (the
-    /// "A1" kind) or a bracket.
+    /// A numbered line's opening: "Item", a digit, a bracket, or up to
+    /// three capitals and a digit (the "A1" kind).
     pub fn number(text: &str) -> bool {
         text.chars().next().is_some_and(|first| {
-            first.is_numeric() || first.is_ascii_uppercase() || first == '(' || first == 'i'
+            first.is_numeric()
+                || matches!(first, '(' | 'i' | 'I')
+                || first.is_ascii_uppercase() && {
+                    let rest = &text[1..];
+                    let capitals = rest
+                        .bytes()
+                        .take(2)
+                        .take_while(u8::is_ascii_uppercase)
+                        .count();
+                    rest[capitals..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_numeric)
+                }
         })
     }
 
@@ -1636,6 +1649,11 @@ mod tests {
             "5",
             "12a",
             "A1",
+            "AB12 Fees",
+            "ABC3 Fees",
+            "ITEM 6 Fees",
+            "Ab1 Fees",
+            "B٣ Fees",
             "(iv)",
             "(b)",
             "٣",
