@@ -424,7 +424,11 @@ const PARTICLES: &[&str] = &[
 /// The rank or honorific `text` opens with, and the rest.
 pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
     // Most text opens with no title: its first word tells at once.
-    let opening = text.split([' ', '.']).next().unwrap_or(text);
+    let opening = text
+        .as_bytes()
+        .iter()
+        .position(|&byte| byte == b' ' || byte == b'.')
+        .map_or(text, |end| &text[..end]);
     if !may_open_title(opening) || !TITLE_OPENINGS.contains(opening) {
         return (None, text);
     }
