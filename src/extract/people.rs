@@ -1066,13 +1066,14 @@ mod sixteen {
         _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8,
     };
 
+    /// The first sixteen of `bytes`, as one vector.
     #[target_feature(enable = "sse2")]
     fn load(bytes: &[u8]) -> __m128i {
         let half = |from: usize| i64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
         _mm_set_epi64x(half(8), half(0))
     }
 
-    /// Each byte of `lanes`, as a signed byte for the intrinsics.
+    /// `byte` in every lane (as the signed byte the intrinsics take).
     #[target_feature(enable = "sse2")]
     fn splat(byte: u8) -> __m128i {
         _mm_set1_epi8(i8::from_ne_bytes([byte]))
