@@ -805,8 +805,8 @@ static OF_ORGANISATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// name as a whole offers its last two and three words (a role's words
 /// before a name: "Board Manager Andrew Kettle").
 fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut run: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut out = Vec::with_capacity(8);
+    let mut run: Vec<std::ops::Range<usize>> = Vec::with_capacity(8);
     // A finished run: the whole of it, then its last three and two words.
     let close = |run: &mut Vec<std::ops::Range<usize>>, out: &mut Vec<std::ops::Range<usize>>| {
         if let (Some(first), Some(last)) = (run.first(), run.last()) {
@@ -858,6 +858,13 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     close(&mut run, &mut out);
     out
+}
+
+/// True when `after`, the text after a name, opens the way a role beside
+/// the name is written: " (role)", ", role," or the ")" closing a bracket
+/// the role opened. Without a rank, a name makes a mention only so.
+fn role_may_follow(after: &str) -> bool {
+    after.starts_with(" (") || after.starts_with([',', ')'])
 }
 
 /// The role written before a name ending at the end of `before` ("the
@@ -1142,6 +1149,14 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         }
         let written = text[range.clone()].trim();
         let (rank, bare) = split_person_title(written);
+        let after = &text[range.end..];
+        // Without a rank, only a role makes a mention, and every role is
+        // written in brackets or between commas right after the name; most
+        // capitalised words in running text have neither, and are let go
+        // before the name test.
+        if rank.is_none() && !role_may_follow(after) {
+            continue;
+        }
         let single = bare.split_whitespace().count() == 1;
         if !is_name(bare, rank.is_some()) {
             continue;
@@ -1153,7 +1168,6 @@ pub fn mentions(text: &str) -> Vec<Mention> {
             from += 1;
         }
         let before = &text[from..range.start];
-        let after = &text[range.end..];
         let role = if let Some(captures) = after
             .strip_prefix(" (")
             .and_then(|rest| rest.split_once(')'))
