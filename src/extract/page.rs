@@ -1441,9 +1441,10 @@ fn word_character(character: char) -> bool {
 /// The surnames of the people known so far, found in running text as
 /// capitalised words of their own. Most are searched for together, by one
 /// multi-pattern search per block of text; the few added since it was
-/// built are searched for one by one, until there are as many of them as
-/// in it and it is built again (so building costs in all about twice the
-/// surnames, however they arrive).
+/// built are searched for one by one, from each place their capital
+/// stands, until there are as many of them as in it and it is built again
+/// (so building costs in all about twice the surnames, however they
+/// arrive).
 #[derive(Default)]
 struct Surnames {
     /// How many known people have been looked at.
@@ -1454,8 +1455,6 @@ struct Surnames {
     /// The multi-pattern search over `words[..searched]`.
     search: Option<aho_corasick::AhoCorasick>,
     searched: usize,
-    /// A search for each of `words[searched..]`.
-    pending: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Surnames {
@@ -1471,8 +1470,6 @@ impl Surnames {
                 });
             for word in added {
                 if !self.words.iter().any(|known| known == word) {
-                    self.pending
-                        .push(memchr::memmem::Finder::new(word.as_bytes()).into_owned());
                     self.words.push(word.to_string());
                 }
             }
@@ -1492,10 +1489,6 @@ impl Surnames {
                 } else {
                     0
                 };
-                self.pending = self.words[self.searched..]
-                    .iter()
-                    .map(|word| memchr::memmem::Finder::new(word.as_bytes()).into_owned())
-                    .collect();
             }
         }
         let alone = |start: usize, end: usize| {
@@ -1512,9 +1505,18 @@ impl Surnames {
                 }
             }
         }
-        for (word, finder) in self.words[self.searched..].iter().zip(&self.pending) {
-            let mut hits = finder.find_iter(text.as_bytes());
-            if hits.any(|start| alone(start, start + word.len())) {
+        // A surname is short and opens with a capital, which is rare in
+        // running text: each place the capital stands is a cheaper start
+        // than a substring search built for the word. Overlapping places
+        // are looked at too, which finds nothing more: a place inside
+        // another occurrence follows one of the word's own characters.
+        let bytes = text.as_bytes();
+        for word in &self.words[self.searched..] {
+            let needle = word.as_bytes();
+            let mut hits = memchr::memchr_iter(needle[0], bytes);
+            if hits.any(|start| {
+                bytes[start..].starts_with(needle) && alone(start, start + needle.len())
+            }) {
                 found.push(word);
             }
         }
