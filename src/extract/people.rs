@@ -819,13 +819,23 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         run.clear();
     };
-    let mut at = 0;
-    for word in spaced_words(text) {
-        let start = at;
-        at += word.len() + 1;
-        if word.is_empty() {
-            continue;
+    // The words split at single spaces, as `spaced_words` gives them. Only
+    // those that open with something other than a small letter or a digit
+    // are looked at: the others end a run, and the empty words between
+    // two spaces are passed over.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while from < bytes.len() {
+        let start = open_word(bytes, from);
+        if bytes[from..start].iter().any(|&byte| byte != b' ') {
+            close(&mut run, &mut out);
         }
+        if start == bytes.len() {
+            break;
+        }
+        let end = word_end(bytes, start);
+        from = end + 1;
+        let word = &text[start..end];
         // Cheap first test: a name's word opens with a capital, perhaps
         // after a bracket or a quote.
         let opening = opened(word);
@@ -895,24 +905,6 @@ fn organisation_after(after: &str) -> Option<String> {
     matched(&OF_ORGANISATION, after)
         .filter(|captures| captures[1].chars().count() <= 61)
         .map(|captures| captures[1].trim().to_string())
-}
-
-/// `text.split(' ')`, each word's end found by [`word_end`]: words are
-/// short, and a library search per word costs more than it saves.
-fn spaced_words(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let end = word_end(bytes, start);
-        let word = &text[start..end];
-        done = end == bytes.len();
-        start = end + 1;
-        Some(word)
-    })
 }
 
 /// True when `text` holds "Councillor" or "Cllr": both open with "C", so
@@ -1227,6 +1219,130 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `text.split(' ')`, each word's end found by [`word_end`]: words are
+    /// short, and a library search per word costs more than it saves.
+    fn spaced_words(text: &str) -> impl Iterator<Item = &str> {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let end = word_end(bytes, start);
+            let word = &text[start..end];
+            done = end == bytes.len();
+            start = end + 1;
+            Some(word)
+        })
+    }
+
+    /// [`candidates`] as first written, every word looked at.
+    fn candidates_by_words(text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::with_capacity(8);
+        let mut run: Vec<std::ops::Range<usize>> = Vec::with_capacity(8);
+        // A finished run: the whole of it, then its last three and two words.
+        let close = |run: &mut Vec<std::ops::Range<usize>>,
+                     out: &mut Vec<std::ops::Range<usize>>| {
+            if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                out.push(first.start..last.end);
+                for tail in [3, 2] {
+                    if run.len() > tail {
+                        out.push(run[run.len() - tail].start..last.end);
+                    }
+                }
+            }
+            run.clear();
+        };
+        let mut at = 0;
+        for word in spaced_words(text) {
+            let start = at;
+            at += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            // Cheap first test: a name's word opens with a capital, perhaps
+            // after a bracket or a quote.
+            let opening = opened(word);
+            if !opens_with_capital(opening) {
+                close(&mut run, &mut out);
+                continue;
+            }
+            let leading = word.len() - opening.len();
+            let core = opening
+                .trim_end_matches([',', ';', ':', ')', ']', '"', '”', '’', '\'', '?', '!', '*']);
+            // A full stop ends a name unless it is an initial's ("K.").
+            let (core, stop) = match core.strip_suffix('.') {
+                Some(bare) if bare.chars().count() > 1 && !PERSON_TITLE_SET.contains(bare) => {
+                    (bare, true)
+                }
+                _ => (core, false),
+            };
+            let name_like = core.chars().all(name_character);
+            if leading > 0 || !name_like {
+                close(&mut run, &mut out);
+                if !name_like {
+                    continue;
+                }
+            }
+            let begin = start + leading;
+            run.push(begin..begin + core.len());
+            if stop || core.len() + leading < word.len() {
+                close(&mut run, &mut out);
+            }
+        }
+        close(&mut run, &mut out);
+        out
+    }
+
+    #[test]
+    fn candidates_skipping_plain_words_are_those_of_every_word() {
+        let pieces = [
+            "Pat",
+            "Example",
+            "K.",
+            "Dr",
+            "the",
+            "of",
+            "2024",
+            " ",
+            "  ",
+            ",",
+            ")",
+            "(",
+            "[",
+            "“",
+            "'",
+            ".",
+            "é",
+            "Élodie",
+            "O'Brien",
+            "Smith-Jones",
+            "OBE",
+            "Head",
+            "-",
+            ";",
+        ];
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut found = 0;
+        for _ in 0..40_000 {
+            let text: String = (0..rng.usize(..14))
+                .map(|_| {
+                    let piece = pieces[rng.usize(..pieces.len())];
+                    if rng.bool() {
+                        format!("{piece} ")
+                    } else {
+                        piece.to_string()
+                    }
+                })
+                .collect();
+            let expected = candidates_by_words(&text);
+            assert_eq!(candidates(&text), expected, "{text:?}");
+            found += expected.len();
+        }
+        assert!(found > 40_000, "{found} candidates");
+    }
 
     /// The gate as first written, a word's characters at a time.
     fn may_name_someone_by_characters(text: &str) -> bool {
