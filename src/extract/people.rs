@@ -429,7 +429,7 @@ pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
         .iter()
         .position(|&byte| byte == b' ' || byte == b'.')
         .map_or(text, |end| &text[..end]);
-    if !may_open_title(opening) || !TITLE_OPENINGS.contains(opening) {
+    if !opens_title(opening) {
         return (None, text);
     }
     for title in PERSON_TITLES {
@@ -948,7 +948,7 @@ fn may_name_someone(text: &str) -> bool {
             previous_open = false;
             continue;
         }
-        if may_open_title(word) && TITLE_OPENINGS.contains(word.trim_end_matches(['.', ','])) {
+        if opens_title(without_stops(word)) {
             return true;
         }
         let word = word.as_bytes();
@@ -984,21 +984,35 @@ fn opens_with_capital(word: &str) -> bool {
     }
 }
 
-/// False when `word` cannot open a rank or honorific, told by its first
-/// byte, before any look-up.
-fn may_open_title(word: &str) -> bool {
-    word.as_bytes()
+/// True when `word` is the first word of a rank or honorific. Most words
+/// are told apart by their first byte and length, before any look-up.
+fn opens_title(word: &str) -> bool {
+    let shape = word
+        .as_bytes()
         .first()
-        .is_some_and(|&byte| TITLE_FIRST_BYTES[usize::from(byte)])
+        .map_or(0, |&byte| TITLE_SHAPES[usize::from(byte)]);
+    word.len() < 32 && shape & (1 << word.len()) != 0 && TITLE_OPENINGS.contains(word)
 }
 
-/// The bytes the ranks and honorifics open with.
-static TITLE_FIRST_BYTES: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
-    let mut first = [false; 256];
-    for title in PERSON_TITLES {
-        first[usize::from(title.as_bytes()[0])] = true;
+/// `word.trim_end_matches(['.', ','])`, a byte at a time.
+fn without_stops(word: &str) -> &str {
+    let bytes = word.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'.' | b',') {
+        end -= 1;
     }
-    first
+    &word[..end]
+}
+
+/// For each byte a rank's or honorific's first word opens with, a bit for
+/// each length such a word has.
+static TITLE_SHAPES: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+    let mut shapes = [0; 256];
+    for opening in TITLE_OPENINGS.iter() {
+        assert!(opening.len() < 32, "{opening}");
+        shapes[usize::from(opening.as_bytes()[0])] |= 1 << opening.len();
+    }
+    shapes
 });
 
 /// The first position at or after `from` where a word opens (at the start,
@@ -1294,6 +1308,48 @@ mod tests {
         }
         close(&mut run, &mut out);
         out
+    }
+
+    #[test]
+    fn title_openings_told_by_shape_are_those_the_set_holds() {
+        let mut words: Vec<String> = TITLE_OPENINGS.iter().map(|word| word.to_string()).collect();
+        for word in words.clone() {
+            words.extend([
+                format!("{word}s"),
+                word[..word.len() - 1].to_string(),
+                word.to_lowercase(),
+                format!("{word}."),
+                format!("{word},."),
+            ]);
+        }
+        words.extend(
+            [
+                "Committee",
+                "Council",
+                "Members",
+                "D",
+                "",
+                "É",
+                "Ms.",
+                "Mrs,",
+            ]
+            .map(String::from),
+        );
+        let mut titles = 0;
+        for word in &words {
+            assert_eq!(
+                without_stops(word),
+                word.trim_end_matches(['.', ',']),
+                "{word:?}"
+            );
+            assert_eq!(
+                opens_title(word),
+                TITLE_OPENINGS.contains(word.as_str()),
+                "{word:?}"
+            );
+            titles += usize::from(opens_title(without_stops(word)));
+        }
+        assert!(titles >= 3 * TITLE_OPENINGS.len(), "{titles}");
     }
 
     #[test]
