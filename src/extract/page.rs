@@ -1384,7 +1384,11 @@ fn same_person(a: &Person, b: &Person) -> bool {
     if same_normal(&a.name, &b.name) {
         return true;
     }
-    let short = |person: &Person| person.name.split_whitespace().count() == 1;
+    // One word: the second is not looked for past the first's end.
+    let short = |person: &Person| {
+        let mut words = person.name.split_whitespace();
+        words.next().is_some() && words.next().is_none()
+    };
     (short(a) || short(b)) && same_normal(surname_of(a), surname_of(b))
 }
 
