@@ -264,7 +264,11 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
     // Each labelled form opens with one of a few words: the line's first
     // word picks the patterns worth trying.
     let opening = first_word(line);
-    let opens = |words: &[&str]| words.contains(&opening.as_str());
+    let opens = |words: &[&str]| {
+        words
+            .iter()
+            .any(|word| opening.eq_ignore_ascii_case(word.as_bytes()))
+    };
     if let Some(captures) = opens(&["decided"])
         .then(|| matched(&DECIDED_AT, line))
         .flatten()
@@ -356,7 +360,9 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
             });
         }
     }
-    if DATE_ONLY.is_match(line) {
+    // Both of its forms end in a year's digits, perhaps with a full stop.
+    let last = line.strip_suffix('.').unwrap_or(line).chars().next_back();
+    if last.is_some_and(char::is_numeric) && DATE_ONLY.is_match(line) {
         return date_in(line).map(|date| Fact::Header {
             committee: None,
             date: Some(date),
@@ -526,14 +532,15 @@ fn after_last_dash(line: &str) -> &str {
         .map_or(line, |at| &line[at + 2..])
 }
 
-/// The ASCII letters `line` opens with, in lower case ("Date:" → "date");
-/// empty when it opens with anything else.
-fn first_word(line: &str) -> String {
-    line.bytes()
-        .take(16)
-        .take_while(u8::is_ascii_alphabetic)
-        .map(|byte| byte.to_ascii_lowercase() as char)
-        .collect()
+/// The ASCII letters `line` opens with, at most sixteen ("Date:" →
+/// "Date"); empty when it opens with anything else.
+fn first_word(line: &str) -> &[u8] {
+    let bytes = &line.as_bytes()[..line.len().min(16)];
+    let letters = bytes
+        .iter()
+        .position(|byte| !byte.is_ascii_alphabetic())
+        .unwrap_or(bytes.len());
+    &bytes[..letters]
 }
 
 /// "PELLINGHAM BOROUGH COUNCIL - PARISH LIAISON FORUM" → the council and
@@ -633,6 +640,46 @@ mod tests {
             decided > 20_000 && itemised > 1_000,
             "{decided} read, {itemised} with items"
         );
+    }
+
+    #[test]
+    fn every_date_line_ends_in_a_digit_or_a_digit_and_a_stop() {
+        let mut rng = fastrand::Rng::with_seed(14);
+        let mut pick = |choices: &[&'static str]| choices[rng.usize(..choices.len())];
+        let mut dates = 0;
+        for _ in 0..20_000 {
+            let year = pick(&["2024", "٢٠٢٤", "１９９９", "202", "2024a"]);
+            let line = if pick(&["words", "slashes"]) == "words" {
+                [
+                    pick(&["", "Monday ", "tuesday, "]),
+                    pick(&["", "the "]),
+                    pick(&["5", "21", "3rd", "٣"]),
+                    pick(&[" ", "\u{a0}"]),
+                    pick(&["", "of "]),
+                    pick(&["May", "june", "Sept"]),
+                    pick(&[" ", ", "]),
+                    year,
+                    pick(&["", ".", " ", "!"]),
+                ]
+                .concat()
+            } else {
+                [
+                    pick(&["1", "12", "٣"]),
+                    "/",
+                    pick(&["1", "12"]),
+                    "/",
+                    year,
+                    pick(&["", "."]),
+                ]
+                .concat()
+            };
+            if DATE_ONLY.is_match(&line) {
+                let last = line.strip_suffix('.').unwrap_or(&line).chars().next_back();
+                assert!(last.is_some_and(char::is_numeric), "{line:?}");
+                dates += 1;
+            }
+        }
+        assert!(dates > 2_000, "{dates} dates");
     }
 
     fn header(line: &str) -> Option<(Option<String>, Option<String>)> {
