@@ -1185,7 +1185,14 @@ pub fn mentions(text: &str) -> Vec<Mention> {
         if rank.is_none() && !role_may_follow(after) {
             continue;
         }
-        let single = bare.split_whitespace().count() == 1;
+        let single = {
+            let mut words = bare.split_whitespace();
+            words.next().is_some() && words.next().is_none()
+        };
+        // One word names someone only after a rank ("PC Lee").
+        if single && rank.is_none() {
+            continue;
+        }
         if !is_name(bare, rank.is_some()) {
             continue;
         }
