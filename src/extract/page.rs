@@ -1518,8 +1518,12 @@ impl Surnames {
         for word in &self.words[self.searched..] {
             let needle = word.as_bytes();
             let mut hits = memchr::memchr_iter(needle[0], bytes);
+            // The second byte first: most capitals open other words.
+            let second = needle.get(1);
             if hits.any(|start| {
-                bytes[start..].starts_with(needle) && alone(start, start + needle.len())
+                (second.is_none() || bytes.get(start + 1) == second)
+                    && bytes[start..].starts_with(needle)
+                    && alone(start, start + needle.len())
             }) {
                 found.push(word);
             }
