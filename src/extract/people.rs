@@ -819,7 +819,7 @@ fn candidates(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         run.clear();
     };
-    // The words split at single spaces, as `spaced_words` gives them. Only
+    // The words split at single spaces, as `text.split(' ')` gives them. Only
     // those that open with something other than a small letter or a digit
     // are looked at: the others end a run, and the empty words between
     // two spaces are passed over.
@@ -950,7 +950,7 @@ fn names_councillor(text: &str) -> bool {
 /// hold none.
 fn may_name_someone(text: &str) -> bool {
     let bytes = text.as_bytes();
-    // The words split at single spaces, as `spaced_words` gives them; only
+    // The words split at single spaces, as `text.split(' ')` gives them; only
     // those that open with something other than a small letter or a digit
     // are looked at, and a word passed over between two of them ends a
     // run of capitalised words. Each word is looked at byte by byte: they
