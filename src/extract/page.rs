@@ -1117,7 +1117,9 @@ impl Parser {
         }
         // Asked only once a sentence names a councillor: most name none.
         let mut apologies_item: Option<bool> = None;
-        for sentence in sentences(text) {
+        // A paragraph that can name nobody is not split into sentences.
+        let may_mention = people::may_mention(text);
+        for sentence in sentences(text).take_while(|_| may_mention) {
             // Whether the sentence speaks of apologies, and whether it says
             // someone attended after all, asked once: the words are ASCII,
             // and no other letter lower-cases to one of them in place.
@@ -1582,6 +1584,55 @@ mod tests {
             title: None,
             role: None,
         }
+    }
+
+    #[test]
+    fn a_paragraph_that_names_nobody_as_a_whole_names_nobody_in_any_sentence() {
+        let pieces = [
+            "Pat Example",
+            "Lee",
+            "K.",
+            "Head of Safeguarding",
+            "the",
+            ", ",
+            " (",
+            ")",
+            "  ",
+            "[",
+            "presented",
+            "reported",
+            "Dr",
+            "Mrs.",
+            "PC",
+            "Detective Inspector",
+            "Police",
+            "(CSE)",
+            "Councillor",
+            "Cllr.",
+            "Board",
+            ". ",
+            ".",
+        ];
+        let mut rng = fastrand::Rng::with_seed(16);
+        let (mut named, mut let_go) = (0, 0);
+        for _ in 0..30_000 {
+            let text: String = (0..rng.usize(1..20))
+                .map(|_| {
+                    let piece = pieces[rng.usize(..pieces.len())];
+                    let space = ["", " ", " ", "  "][rng.usize(..4)];
+                    format!("{piece}{space}")
+                })
+                .collect();
+            let names = sentences(&text).any(|sentence| !people::mentions(sentence).is_empty());
+            if names {
+                assert!(people::may_mention(&text), "{text:?}");
+                named += 1;
+            } else if !people::may_mention(&text) {
+                let_go += 1;
+            }
+        }
+        assert!(named > 3_000, "{named} paragraphs name someone");
+        assert!(let_go > 3_000, "{let_go} paragraphs let go whole");
     }
 
     #[test]

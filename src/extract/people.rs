@@ -1168,6 +1168,15 @@ mod sixteen {
     }
 }
 
+/// False when no sentence of `text` can name anyone [`mentions`] would
+/// find: a sentence's words are the text's, and what lets one through
+/// [`may_name_someone`] (a rank, a run of capitalised words, a role in
+/// brackets closed later on) is still there in the whole. So a paragraph
+/// that names nobody is read once, not once per sentence.
+pub fn may_mention(text: &str) -> bool {
+    names_councillor(text) || may_name_someone(text)
+}
+
 /// The people running text names: councillors; people with a role beside
 /// their name ("Pat Example, Head of Safeguarding, presented", "The Head
 /// of Safeguarding (Pat Example) reported", "[Pat Example (role) in
