@@ -118,9 +118,12 @@ pattern!(
     PAGE_FOOTER,
     r"(?i)^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)$|(?i)\bpage\s+\d+(?:\s+of\s+\d+)?$"
 );
+// A list's label and the colon or dash after it; the list's entries are
+// the rest of the line. The pattern ends there: a capture search costs in
+// proportion to the text it matches, and a list line is long.
 pattern!(
     LIST_LABEL,
-    r"(?i)^(?:(present|attendance|members present)\s*$|(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*[:–]\s*(.*)$)"
+    r"(?i)^(?:(present|attendance|members present)\s*$|(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*[:–]\s*)"
 );
 pattern!(
     STANDARD,
@@ -630,7 +633,10 @@ impl Parser {
                 .get(1)
                 .or_else(|| captures.get(2))
                 .map_or(String::new(), |label| label.as_str().to_lowercase());
-            let value = captures.get(3).map_or("", |value| value.as_str()).trim();
+            let value = captures.get(2).map_or("", |_| {
+                let head = captures.get(0).map_or(0, |head| head.end());
+                text[head..].trim()
+            });
             if self.take_list(&label, value, line) {
                 return;
             }
@@ -1747,6 +1753,68 @@ mod tests {
             }
         }
         assert!(matched.iter().all(|&count| count >= 3), "{matched:?}");
+    }
+
+    #[test]
+    fn list_labels_and_entries_are_those_the_pattern_to_the_line_end_captures() {
+        let whole = regex::Regex::new(
+            r"(?i)^(?:(present|attendance|members present)\s*$|(present|members present|councillors present|councillors|panel members|panel|attending|attendees|attendance|members|in attendance|also in attendance|also present|also attending|officers in attendance|officers present|officers|officer|lead officer|apologies|apologies for absence|apologies received|declarations of interest|contact|contact officer|contact officers)\s*[:–]\s*(.*)$)",
+        )
+        .unwrap();
+        let pieces = [
+            "Present",
+            "present",
+            "Members",
+            "members present",
+            "Apologies",
+            " for absence",
+            "Officers",
+            " in attendance",
+            "Contact",
+            " officer",
+            ":",
+            "–",
+            "-",
+            " ",
+            "  ",
+            "\t",
+            "Cllr A Example",
+            ", ",
+            "Pat Lee (Head of Service)",
+            "none",
+            "\u{a0}",
+            "é",
+        ];
+        let mut rng = fastrand::Rng::with_seed(19);
+        let mut lists = 0;
+        for _ in 0..30_000 {
+            // Most lines open with a label's word.
+            let first = pieces[rng.usize(..10)];
+            let line: String = std::iter::once(first)
+                .chain((0..rng.usize(..8)).map(|_| pieces[rng.usize(..pieces.len())]))
+                .collect();
+            let expected = whole.captures(&line).map(|captures| {
+                let group = |index| captures.get(index).map(|label| label.as_str().to_string());
+                let value = captures
+                    .get(3)
+                    .map_or("", |value| value.as_str())
+                    .trim()
+                    .to_string();
+                (group(1), group(2), value)
+            });
+            let found = LIST_LABEL.captures(&line).map(|captures| {
+                let group = |index| captures.get(index).map(|label| label.as_str().to_string());
+                let head = captures.get(0).map_or(0, |head| head.end());
+                let value = captures
+                    .get(2)
+                    .map_or("", |_| line[head..].trim())
+                    .to_string();
+                (group(1), group(2), value)
+            });
+            assert_eq!(found, expected, "{line:?}");
+            lists += usize::from(expected.is_some_and(|(_, _, value)| !value.is_empty()));
+        }
+        assert!(lists > 1_000, "{lists} lists with entries");
     }
 
     #[test]
