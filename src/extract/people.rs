@@ -1051,16 +1051,22 @@ fn without_stops(word: &str) -> &str {
 }
 
 /// For each byte a rank's or honorific's first word opens with, a bit for
-/// each length such a word has.
-static TITLE_SHAPES: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+/// each length such a word has; worked out when the program is built.
+static TITLE_SHAPES: [u32; 256] = {
     let mut shapes = [0; 256];
-    for opening in TITLE_OPENINGS.iter() {
-        assert!(opening.len() < 32, "{opening}");
-        shapes[usize::from(opening.as_bytes()[0])] |= 1 << opening.len();
+    let mut index = 0;
+    while index < PERSON_TITLES.len() {
+        let title = PERSON_TITLES[index].as_bytes();
+        let mut length = 0;
+        while length < title.len() && title[length] != b' ' {
+            length += 1;
+        }
+        assert!(length < 32, "a rank's first word is shorter than 32 bytes");
+        shapes[title[0] as usize] |= 1 << length;
+        index += 1;
     }
     shapes
-});
-
+};
 /// The first position at or after `from` where a word opens (at the start,
 /// or after a space) with a byte other than a small ASCII letter, a digit
 /// or a space; `bytes.len()` when there is none. Sixteen bytes at a time
