@@ -943,11 +943,12 @@ fn names_councillor(text: &str) -> bool {
 /// False when `text`, which names no councillor ("Councillor", "Cllr"),
 /// cannot name anyone [`mentions`] would find, told by one pass over its
 /// words; most sentences of minutes name nobody, and this costs far less
-/// than looking for names. Such a mention needs a rank or honorific, or a
-/// role beside a name of at least two capitalised words in a row: after
-/// the last of them a comma, a closing bracket, or an opening one holding
-/// a role's words ("(Head of Safeguarding)", not "(CSE)"). So this answers
-/// true for every sentence holding a mention, and for some that hold none.
+/// than looking for names. Such a mention needs a whole rank or honorific
+/// ("Chief Inspector", not "Chief Executive"), or a role beside a name of
+/// at least two capitalised words in a row: after the last of them a
+/// comma, a closing bracket, or an opening one holding a role's words
+/// ("(Head of Safeguarding)", not "(CSE)"). So this answers true for every
+/// sentence holding a mention, and for some that hold none.
 fn may_name_someone(text: &str) -> bool {
     let bytes = text.as_bytes();
     // The words split at single spaces, as `text.split(' ')` gives them; only
@@ -1061,12 +1062,16 @@ static TITLE_SHAPES: [u32; 256] = {
         while length < title.len() && title[length] != b' ' {
             length += 1;
         }
-        assert!(length < 32, "a rank's first word is shorter than 32 bytes");
+        assert!(
+            length < 32,
+            "a rank's first word must be shorter than 32 bytes"
+        );
         shapes[title[0] as usize] |= 1 << length;
         index += 1;
     }
     shapes
 };
+
 /// The first position at or after `from` where a word opens (at the start,
 /// or after a space) with a byte other than a small ASCII letter, a digit
 /// or a space; `bytes.len()` when there is none. Sixteen bytes at a time
