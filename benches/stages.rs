@@ -23,16 +23,16 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-/// Every record of the bundled corpus: bytes and council folder.
-fn records() -> Vec<(Vec<u8>, Option<String>)> {
+/// Every record of the bundled corpus: bytes and folders.
+fn records() -> Vec<(Vec<u8>, Vec<String>)> {
     walk::walk(&corpus())
         .files
         .into_iter()
-        .map(|file| (std::fs::read(&file.path).unwrap(), file.council_folder))
+        .map(|file| (std::fs::read(&file.path).unwrap(), file.folders))
         .collect()
 }
 
-fn total_bytes(records: &[(Vec<u8>, Option<String>)]) -> u64 {
+fn total_bytes(records: &[(Vec<u8>, Vec<String>)]) -> u64 {
     records.iter().map(|(bytes, _)| bytes.len() as u64).sum()
 }
 
@@ -104,11 +104,11 @@ fn stages(criterion: &mut Criterion) {
     let bytes = total_bytes(&records);
     let texts: Vec<(read::Text, Hints)> = records
         .iter()
-        .map(|(source, folder)| {
+        .map(|(source, folders)| {
             (
                 read::read_bytes(source, Format::Text).unwrap(),
                 Hints {
-                    council_folder: folder.clone(),
+                    folders: folders.clone(),
                 },
             )
         })
@@ -150,8 +150,7 @@ fn index(criterion: &mut Criterion) {
     let mut bytes = 0u64;
     for copy in 0..40 {
         for file in walk::walk(&corpus()).files {
-            let folder = file.council_folder.unwrap_or_default();
-            let target = big_corpus.join(&folder);
+            let target = big_corpus.join(file.folders.join("/"));
             std::fs::create_dir_all(&target).unwrap();
             let name = format!(
                 "{copy:02}-{}",

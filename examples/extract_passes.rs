@@ -45,7 +45,7 @@ fn main() {
             Some((
                 text,
                 Hints {
-                    council_folder: file.council_folder,
+                    folders: file.folders,
                 },
             ))
         })

@@ -56,8 +56,10 @@ pub struct SourceFile {
     /// The path relative to the corpus root, with `/` separators: the key the
     /// index knows the file by.
     pub key: String,
-    /// The folder directly below the corpus root, if any: the council.
-    pub council_folder: Option<String>,
+    /// The folders between the corpus root and the file, outermost first:
+    /// extraction takes the nearest that names a known council as the
+    /// council.
+    pub folders: Vec<String>,
     pub format: Format,
     /// Bytes of the record and its sidecars together.
     pub size: u64,
@@ -72,9 +74,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// One record file named on its own, outside any corpus walk (as
     /// `scrutiny extract` takes them): its own sidecar and its folder's
-    /// apply. Refused unless it is a regular file (following links): a
-    /// pipe or a device would never end.
-    pub fn alone(path: &Path, council_folder: Option<String>) -> Result<SourceFile, String> {
+    /// apply, and its folders are those of the path as written. Refused
+    /// unless it is a regular file (following links): a pipe or a device
+    /// would never end.
+    pub fn alone(path: &Path) -> Result<SourceFile, String> {
         let metadata = std::fs::metadata(path).map_err(|error| error.to_string())?;
         if !metadata.is_file() {
             return Err(
@@ -85,7 +88,17 @@ impl SourceFile {
         let mut file = SourceFile {
             path: path.to_path_buf(),
             key: path.display().to_string(),
-            council_folder,
+            folders: path
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+                .filter_map(|component| match component {
+                    std::path::Component::Normal(folder) => {
+                        Some(folder.to_string_lossy().into_owned())
+                    }
+                    _ => None,
+                })
+                .collect(),
             format: Format::from_path(path).unwrap_or(Format::Text),
             size: metadata.len(),
             modified: modified_nanos(&metadata),
@@ -191,11 +204,10 @@ pub fn walk(root: &Path) -> Walked {
             .components()
             .map(|component| component.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let council_folder = (components.len() > 1).then(|| components[0].clone());
         walked.files.push(SourceFile {
             path: entry.path().to_path_buf(),
             key: components.join("/"),
-            council_folder,
+            folders: components[..components.len().saturating_sub(1)].to_vec(),
             format,
             size: target.len(),
             modified: modified_nanos(&target),
@@ -295,14 +307,17 @@ mod tests {
         std::fs::write(dir.path().join("README.md"), "about").unwrap();
         std::fs::write(dir.path().join("loose.md"), "loose").unwrap();
         let walked = walk(dir.path());
-        let keys: Vec<(&str, Option<&str>)> = walked
+        let keys: Vec<(&str, &[String])> = walked
             .files
             .iter()
-            .map(|file| (file.key.as_str(), file.council_folder.as_deref()))
+            .map(|file| (file.key.as_str(), file.folders.as_slice()))
             .collect();
         assert_eq!(
             keys,
-            vec![("loose.md", None), ("wiltshire/a.txt", Some("wiltshire"))]
+            vec![
+                ("loose.md", &[][..]),
+                ("wiltshire/a.txt", &["wiltshire".to_string()][..])
+            ]
         );
         assert_eq!(walked.n_other_files, 1);
     }

@@ -355,6 +355,53 @@ fn a_folder_that_is_not_a_council_is_never_the_council() {
     );
 }
 
+/// The council a corpus walk and `scrutiny extract` give each of `keys`
+/// (paths below `root`, each holding `text`).
+fn councils_by_folder(root: &Path, keys: &[&str], text: &str) -> Vec<(String, Option<String>)> {
+    for key in keys {
+        let path = root.join(key);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let walked = scrutiny::walk::walk(root);
+    assert_eq!(walked.files.len(), keys.len());
+    walked
+        .files
+        .iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file.path).unwrap();
+            let record = scrutiny::ingest::record::record_of(&bytes, file).unwrap();
+            let alone = inspect(&file.path).unwrap();
+            assert_eq!(alone.council, record.council, "{}", file.key);
+            (file.key.clone(), record.council)
+        })
+        .collect()
+}
+
+#[test]
+fn the_nearest_folder_that_names_a_council_is_the_council() {
+    let root = tempfile::tempdir().unwrap();
+    let text = "Agenda item\nFees\nMinutes:\nThe fees were agreed.\n";
+    let councils = councils_by_folder(
+        root.path(),
+        &[
+            "downloads/wiltshire/fees.txt",
+            "wiltshire/2019/fees.txt",
+            "staffordshire/wiltshire/fees.txt",
+            "downloads/2019/fees.txt",
+        ],
+        text,
+    );
+    let expected = [
+        ("downloads/2019/fees.txt", None),
+        ("downloads/wiltshire/fees.txt", Some("Wiltshire")),
+        ("staffordshire/wiltshire/fees.txt", Some("Wiltshire")),
+        ("wiltshire/2019/fees.txt", Some("Wiltshire")),
+    ]
+    .map(|(key, council)| (key.to_string(), council.map(str::to_string)));
+    assert_eq!(councils, expected);
+}
+
 /// A `util`-free workspace: the record in a corpus folder, indexed by the
 /// binary.
 fn scrutiny_json(root: &Path, args: &[&str]) -> serde_json::Value {

@@ -221,16 +221,10 @@ fn copies_of(folder: &Path, stem: &str) -> Vec<PathBuf> {
     copies
 }
 
-/// A record as an index run reads it; its folder is a council's when
-/// `data/councils.txt` knows it.
+/// A record as an index run reads it; a folder of its path is the council
+/// when `data/councils.txt` knows it.
 fn read_record(path: &Path) -> std::result::Result<Record, String> {
-    let council_folder = path
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|folder| folder.to_str())
-        .filter(|folder| crate::extract::council::is_known_folder(folder))
-        .map(str::to_string);
-    let file = SourceFile::alone(path, council_folder)?;
+    let file = SourceFile::alone(path)?;
     let bytes = read::read_file(path, file.size).map_err(|error| error.to_string())?;
     record::record_of(&bytes, &file)
 }

@@ -150,9 +150,10 @@ impl Record {
 /// What the caller knows about a record before reading it.
 #[derive(Debug, Clone, Default)]
 pub struct Hints {
-    /// The corpus folder the record sits in; used as the council only when
-    /// it names one `data/councils.txt` knows.
-    pub council_folder: Option<String>,
+    /// The folders the record sits in, outermost first; the nearest that
+    /// names a council `data/councils.txt` knows is the council
+    /// (`downloads/wiltshire/` is Wiltshire's, `downloads/` nobody's).
+    pub folders: Vec<String>,
 }
 
 static BODY_MENTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -164,10 +165,11 @@ static BODY_MENTION: LazyLock<Regex> = LazyLock::new(|| {
 pub fn extract(text: &Text, hints: &Hints) -> Record {
     let mut record = page::read(text);
     let folder = hints
-        .council_folder
-        .as_deref()
-        .filter(|folder| council::is_known_folder(folder))
-        .and_then(council::from_folder);
+        .folders
+        .iter()
+        .rev()
+        .find(|folder| council::is_known_folder(folder))
+        .and_then(|folder| council::from_folder(folder));
     if let Some(council) = folder {
         record.council = Some(council.clone());
         record.sources.retain(|source| source.field != "council");

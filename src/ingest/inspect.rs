@@ -91,16 +91,10 @@ impl RecordReport {
 }
 
 /// Reads, extracts and splits one file without indexing it. The council
-/// comes from the file's folder when that names a known council, else from
-/// the text.
+/// comes from the nearest folder of the path that names a known council,
+/// as in an index run, else from the text.
 pub fn inspect(path: &Path) -> Result<RecordReport, String> {
-    let council_folder = path
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|folder| folder.to_str())
-        .filter(|folder| extract::council::is_known_folder(folder))
-        .map(str::to_string);
-    let file = SourceFile::alone(path, council_folder)?;
+    let file = SourceFile::alone(path)?;
     let bytes = read::read_file(path, file.size).map_err(|error| error.to_string())?;
     let record = record::record_of(&bytes, &file)?;
     let passages = split::split(&record);

@@ -75,7 +75,7 @@ mod tests {
         SourceFile {
             path: key.into(),
             key: key.to_string(),
-            council_folder: None,
+            folders: Vec::new(),
             format: Format::Text,
             size,
             modified,

@@ -27,7 +27,7 @@ pub fn decode(bytes: &[u8], file: &SourceFile) -> Result<Decoded, String> {
 /// The record a decoded file holds.
 pub fn extract(decoded: &Decoded, file: &SourceFile) -> Record {
     let hints = Hints {
-        council_folder: file.council_folder.clone(),
+        folders: file.folders.clone(),
     };
     let mut record = extract::extract(&decoded.text, &hints);
     extract::sidecar::apply(&mut record, &decoded.stated);

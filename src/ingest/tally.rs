@@ -89,7 +89,7 @@ mod tests {
         SourceFile {
             path: key.into(),
             key: key.to_string(),
-            council_folder: None,
+            folders: Vec::new(),
             format: Format::Text,
             size: 1,
             modified: 1,
