@@ -946,9 +946,10 @@ fn names_councillor(text: &str) -> bool {
 /// than looking for names. Such a mention needs a whole rank or honorific
 /// ("Chief Inspector", not "Chief Executive"), or a role beside a name of
 /// at least two capitalised words in a row: after the last of them a
-/// comma, a closing bracket, or an opening one holding a role's words
-/// ("(Head of Safeguarding)", not "(CSE)"). So this answers true for every
-/// sentence holding a mention, and for some that hold none.
+/// comma or a closing bracket where [`role_beside`] allows a role, or an
+/// opening bracket holding a role's words ("(Head of Safeguarding)", not
+/// "(CSE)"). So this answers true for every sentence holding a mention,
+/// and for some that hold none.
 fn may_name_someone(text: &str) -> bool {
     let bytes = text.as_bytes();
     // The words split at single spaces, as `text.split(' ')` gives them; only
@@ -959,6 +960,8 @@ fn may_name_someone(text: &str) -> bool {
     // they are short, and most are not a rank's.
     let mut previous_open = false;
     let mut previous_end = None;
+    // Where the run of capitalised words the current word ends began.
+    let mut run_start = 0;
     let mut start = open_word(bytes, 0);
     while start < bytes.len() {
         let in_run =
@@ -983,9 +986,12 @@ fn may_name_someone(text: &str) -> bool {
             return true;
         }
         // A word opening with a bracket or quote starts a run of its own.
-        if previous_open && opens == 0 {
-            let word = word.as_bytes();
-            if word.iter().any(|&byte| byte == b',' || byte == b')') {
+        if !previous_open || opens != 0 {
+            run_start = start;
+        } else {
+            if word.bytes().any(|byte| byte == b',' || byte == b')')
+                && role_beside(text, run_start, start..end)
+            {
                 return true;
             }
             if let Some(inside) = text[end..].strip_prefix(" (") {
@@ -998,6 +1004,34 @@ fn may_name_someone(text: &str) -> bool {
         start = next;
     }
     false
+}
+
+/// False when no role can stand beside the name that a run of capitalised
+/// words from `run_start` may be, as [`mentions`] reads roles, given that
+/// the run's last word, `text[last]`, holds a comma or a closing bracket.
+/// A role before the name ends with a comma or an opening bracket just
+/// before the run ("the Head of Safeguarding, Pat Example,", "the Head of
+/// Safeguarding (Pat Example)"); a role after it opens with a capital,
+/// after the comma and perhaps an article (", the Head of Safeguarding,
+/// presented"). So ", which", "and South Derbyshire College," are let go.
+fn role_beside(text: &str, run_start: usize, last: std::ops::Range<usize>) -> bool {
+    if text[..run_start].trim_end().ends_with([',', '(']) || text[run_start..].starts_with(OPENING)
+    {
+        return true;
+    }
+    let Some(comma) = text[last.clone()].find(',') else {
+        return false;
+    };
+    let after = text[last.start + comma + 1..].trim_start();
+    let role = ["a", "an", "the"]
+        .iter()
+        .find_map(|article| {
+            after
+                .strip_prefix(article)
+                .filter(|rest| rest.starts_with(char::is_whitespace))
+        })
+        .map_or(after, str::trim_start);
+    role.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// False when the brackets opened just before `inside` cannot hold a role:
@@ -1501,6 +1535,11 @@ mod tests {
             "HEAD",
             "the",
             "our",
+            "a",
+            "an",
+            "The",
+            ", Head of Safeguarding, ",
+            ", the Licensing Manager, ",
             ", ",
             ",",
             " (",
@@ -1565,6 +1604,8 @@ mod tests {
             "Funding for the Staffordshire Police Preventing CSE Team had finished.",
             "Members noted the Personal, Social, Health & Economic (PHSE) lessons.",
             "Child Sexual Exploitation (CSE) Manager, Blair Keltie presented information.",
+            "Members watched a DVD produced by Burton and South Derbyshire College, which showed the consequences.",
+            "The pilot covered East Staffordshire Moorlands, and Stoke-on-Trent.",
         ] {
             assert!(!may_name_someone(text), "{text:?}");
             assert!(mentions_in(text, false).is_empty(), "{text:?}");
@@ -1573,6 +1614,9 @@ mod tests {
             "The report from Mr Robert Simpson outlined the audit.",
             "Pat Example (Head of Safeguarding) presented the report.",
             "Pat  Example, Head of Safeguarding, presented the report.",
+            "Pat Example, the Head of Safeguarding, presented the report.",
+            "The Head of Safeguarding, Pat Example, presented the report.",
+            "The Head of Safeguarding (Pat Example) presented the report.",
             "Detective Inspector Ruth Penrose reported.",
         ] {
             assert!(may_name_someone(text), "{text:?}");
