@@ -432,7 +432,12 @@ pub fn split_person_title(text: &str) -> (Option<&'static str>, &str) {
     if !opens_title(opening) {
         return (None, text);
     }
-    for title in PERSON_TITLES {
+    // Only the titles that open with that word can be there.
+    for (title, _) in PERSON_TITLES
+        .iter()
+        .zip(TITLE_OPENING_LENGTHS)
+        .filter(|&(title, length)| length == opening.len() && title.starts_with(opening))
+    {
         if let Some(rest) = text.strip_prefix(title) {
             let rest = rest.strip_prefix('.').unwrap_or(rest);
             if rest.starts_with(' ') {
@@ -1085,22 +1090,33 @@ fn without_stops(word: &str) -> &str {
     &word[..end]
 }
 
+/// The length of each of [`PERSON_TITLES`]' first words, in bytes; worked
+/// out when the program is built.
+const TITLE_OPENING_LENGTHS: [usize; PERSON_TITLES.len()] = {
+    let mut lengths = [0; PERSON_TITLES.len()];
+    let mut index = 0;
+    while index < PERSON_TITLES.len() {
+        let title = PERSON_TITLES[index].as_bytes();
+        while lengths[index] < title.len() && title[lengths[index]] != b' ' {
+            lengths[index] += 1;
+        }
+        index += 1;
+    }
+    lengths
+};
+
 /// For each byte a rank's or honorific's first word opens with, a bit for
 /// each length such a word has; worked out when the program is built.
 static TITLE_SHAPES: [u32; 256] = {
     let mut shapes = [0; 256];
     let mut index = 0;
     while index < PERSON_TITLES.len() {
-        let title = PERSON_TITLES[index].as_bytes();
-        let mut length = 0;
-        while length < title.len() && title[length] != b' ' {
-            length += 1;
-        }
+        let length = TITLE_OPENING_LENGTHS[index];
         assert!(
             length < 32,
             "a rank's first word must be shorter than 32 bytes"
         );
-        shapes[title[0] as usize] |= 1 << length;
+        shapes[PERSON_TITLES[index].as_bytes()[0] as usize] |= 1 << length;
         index += 1;
     }
     shapes
