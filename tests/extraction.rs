@@ -454,3 +454,52 @@ fn compare_puts_each_meeting_of_an_issue_page_in_its_own_year_and_committee() {
         ["Cabinet", "Children's Select Committee"]
     );
 }
+
+#[test]
+fn minutes_numbered_with_their_year_and_titles_with_link_chrome_split_into_items() {
+    let folder = tempfile::tempdir().unwrap();
+    let report = read(
+        folder.path(),
+        "printed.txt",
+        "ANYSHIRE COUNTY COUNCIL\n\
+         MINUTES of a meeting of the CHILDREN'S SCRUTINY PANEL held on Monday 3 June 2019\n\
+         Present: Councillors Ali (Chair) and Brennan\n\
+         41/19 APOLOGIES\n\
+         None were received.\n\
+         Minute 42/19 Exploitation Strategy\n\
+         The Panel noted the strategy.\n\
+         43/2019 WORK PROGRAMME\n\
+         Agreed.\n\
+         50/50 funding was agreed with the police.\n",
+    );
+    let items: Vec<(Option<&str>, Option<&str>, bool)> = report
+        .items
+        .iter()
+        .map(|item| (item.number.as_deref(), item.title.as_deref(), item.standard))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (Some("41/19"), Some("APOLOGIES"), true),
+            (Some("42/19"), Some("Exploitation Strategy"), false),
+            (Some("43/2019"), Some("WORK PROGRAMME"), false),
+        ]
+    );
+    let report = read(
+        folder.path(),
+        "agenda-and-minutes.txt",
+        "Agenda and minutes\nVenue: Committee Room 1\nItems\nNo. Item\n61.\nMinutes of the previous meeting\nMinutes:\nAgreed.\n62.\nLicensing Enforcement pdf icon PDF 97 KB  View the decision for item 62\nMinutes:\nThe Committee noted the enforcement activity.\n",
+    );
+    let titles: Vec<Option<&str>> = report
+        .items
+        .iter()
+        .map(|item| item.title.as_deref())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            Some("Minutes of the previous meeting"),
+            Some("Licensing Enforcement")
+        ]
+    );
+}

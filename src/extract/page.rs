@@ -28,15 +28,17 @@ macro_rules! pattern {
 
 pattern!(
     NUMBER_ONLY,
-    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
+    r"^(?i:(?:item|minute)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
 );
+// A number is an item's ("5", "12b"), a lettered one ("SA4"), a bracketed
+// one ("(ii)") or a minute's with its year ("31/19", "Minute 45/24").
 // A numbered line: its number, then the first character of its text. The
 // text runs to the end of the line, which the caller takes as it is
 // (`numbered`): a capture of `.*` would make the regex engine walk a
 // numbered paragraph of minutes with its slowest matcher.
 pattern!(
     NUMBERED,
-    r"^(?i:item\s+)?(\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S)"
+    r"^(?i:(?:item|minute)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S)"
 );
 
 /// What a line's first and last characters must be for some patterns to
@@ -44,12 +46,16 @@ pattern!(
 /// per search, which is the bulk of the cost of a search that fails at
 /// once.
 mod opens {
-    /// A numbered line's opening: "Item", a digit, a bracket, or up to
-    /// three capitals and a digit (the "A1" kind).
+    /// A numbered line's opening: "Item", "Minute", a digit, a bracket, or
+    /// up to three capitals and a digit (the "A1" kind).
     pub fn number(text: &str) -> bool {
         text.chars().next().is_some_and(|first| {
             first.is_numeric()
                 || matches!(first, '(' | 'i' | 'I')
+                || matches!(first, 'm' | 'M')
+                    && text
+                        .get(..6)
+                        .is_some_and(|head| head.eq_ignore_ascii_case("minute"))
                 || first.is_ascii_uppercase() && {
                     let rest = &text[1..];
                     let capitals = rest
@@ -108,7 +114,7 @@ fn numbered(text: &str) -> Option<(&str, &str)> {
 }
 pattern!(
     DOCUMENT_CHROME,
-    r"(?i)\s*(?:pdf icon\s*)?(?:\(?PDF,?\s+[\d.]+\s*[KMG]B\)?|pdf icon)\s*$"
+    r"(?i)\s*(?:(?:pdf icon\s*)?(?:\(?PDF,?\s+[\d.]+\s*[KMG]B\)?|pdf icon)(?:\s+view the decision for item \S+)?|view the decision for item \S+)\s*$"
 );
 pattern!(
     LINK_CHROME,
@@ -1727,6 +1733,10 @@ mod tests {
             "3. Fees",
             "Item 4: Taxi licensing",
             "(2) Review",
+            "31/19 APOLOGIES",
+            "Minute 45/24 Budget",
+            "MINUTE 7/2020",
+            "minute 3/21.",
         ]
         .map(str::to_string)
         .to_vec();

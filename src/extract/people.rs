@@ -100,8 +100,12 @@ pub fn parse_person(text: &str) -> Option<Person> {
     if text.is_empty() {
         return None;
     }
+    // "Name, Role (Adults)": the brackets are the role's, not the name's.
+    let comma_first = text
+        .find(", ")
+        .is_some_and(|comma| text.find('(').is_some_and(|open| comma < open));
     let (before, role) = match (text.find('('), text.rfind(')')) {
-        (Some(open), Some(close)) if open < close => (
+        (Some(open), Some(close)) if open < close && !comma_first => (
             text[..open].trim(),
             Some(text[open + 1..close].trim().to_string()),
         ),
@@ -788,7 +792,7 @@ static ROLE_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 });
 
 static ROLE_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^,\s*(?:(?:a|an|the)\s+)?([^,;()]{2,}?),\s*(?:and\s+\p{Lu}|presented|introduced|reported|said|explained|outlined|described|gave|confirmed|in attendance|that|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|on\s|who\s|about\s)")
+    regex::Regex::new(r"^,\s*(?:(?:a|an|the)\s+)?([^,;()]{2,}?),\s*(?:and\s+\p{Lu}|presented|introduced|reported|said|explained|outlined|described|gave|confirmed|in attendance|that|circulated|set out|told|updated|informed|added|noted|responded|advised|answered|will|would|attended|stated|summarised|highlighted|spoke|led|has\s|had\s|was\s|on\s|who\s|about\s)")
         .unwrap()
 });
 
@@ -1835,6 +1839,23 @@ mod tests {
                 "Blair Keltie",
                 None,
                 Some("Child Sexual Exploitation Manager")
+            ))
+        );
+        // Brackets after the role are the role's.
+        assert_eq!(
+            parse_person("Rosa Example, Safeguarding Lead (Adults)"),
+            Some(person(
+                "Rosa Example",
+                None,
+                Some("Safeguarding Lead (Adults)")
+            ))
+        );
+        assert_eq!(
+            parse_person("Rosa Example (Safeguarding Lead, Adults)"),
+            Some(person(
+                "Rosa Example",
+                None,
+                Some("Safeguarding Lead, Adults")
             ))
         );
     }
