@@ -503,3 +503,24 @@ fn minutes_numbered_with_their_year_and_titles_with_link_chrome_split_into_items
         ]
     );
 }
+
+#[test]
+fn a_heading_with_its_page_name_and_an_organising_council_are_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let report = read(
+        folder.path(),
+        "markdown.txt",
+        "# Anyshire District Council\n\n## Children's Scrutiny Committee: Minutes\n\n**Date:** Monday 11 September 2023, 6.00 pm\n\n**Present:** Councillors Ali (Chair) and Brennan\n\n## 1. Apologies\n\nNone.\n",
+    );
+    assert_eq!(report.council.as_deref(), Some("Anyshire District Council"));
+    assert_eq!(
+        report.committee.as_deref(),
+        Some("Children's Scrutiny Committee")
+    );
+    let report = read(
+        folder.path(),
+        "notes.txt",
+        "Anyshire Exploitation Forum\nNotes of meeting held on Wednesday 27 April 2022\nOrganised by Anyshire District Council Community Safety Team\n1. Welcome\nThe Forum noted the update.\n",
+    );
+    assert_eq!(report.council.as_deref(), Some("Anyshire District Council"));
+}

@@ -162,6 +162,16 @@ fn cleaned_committee(name: &str) -> &str {
             }
         }
     }
+    // "Children's Scrutiny Committee: Minutes" names the committee before
+    // the colon.
+    if let Some((head, tail)) = name.rsplit_once(": ") {
+        if ["minutes", "draft minutes", "notes", "agenda"]
+            .iter()
+            .any(|page| tail.trim().eq_ignore_ascii_case(page))
+        {
+            name = head.trim();
+        }
+    }
     for suffix in [" Meeting", " meeting", " MEETING"] {
         if let Some(rest) = name.strip_suffix(suffix) {
             name = rest.trim();
@@ -401,7 +411,15 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
         .then(|| matched(&ORGANISED_BY, line))
         .flatten()
     {
-        if let Some(name) = council_in(captures[1].trim()) {
+        // "Organised by Anyshire District Council Community Safety Team":
+        // the council is the name up to its "Council".
+        let organiser = captures[1].trim();
+        let council = ["Council", "COUNCIL"]
+            .iter()
+            .filter_map(|word| organiser.find(word).map(|at| &organiser[..at + word.len()]))
+            .min_by_key(|council| council.len())
+            .unwrap_or(organiser);
+        if let Some(name) = council_in(council) {
             return Some(Fact::Council {
                 name,
                 rule: "organised by",

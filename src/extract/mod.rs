@@ -156,8 +156,10 @@ pub struct Hints {
     pub folders: Vec<String>,
 }
 
+// A committee named in running text, with the capitalised words before it
+// on the same line ("the Children's Select Committee").
 static BODY_MENTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:\p{Lu}[\p{L}&'’-]*\s+(?:(?:and|of|for)\s+)?)*)(Select Committee|Overview and Scrutiny Committee|Scrutiny Committee|Scrutiny Panel|O&S Panel|O&S Committee|Area Boards?)(?-u:\b)").unwrap()
+    Regex::new(r"((?:\p{Lu}[\p{L}&'’-]*[ \t]+(?:(?:and|of|for)[ \t]+)?)*)(Select Committee|Overview and Scrutiny Committee|Scrutiny Committee|Scrutiny Panel|O&S Panel|O&S Committee|Area Boards?)(?-u:\b)").unwrap()
 });
 
 /// Extracts a [`Record`] from a record's text. Never fails: a field the
