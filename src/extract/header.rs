@@ -29,7 +29,7 @@ const WEEKDAY: &str = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day";
 const MONTH: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
 
 /// The nouns a committee's name ends with.
-pub const COMMITTEE_NOUNS: &str = r"(?:Committee|Sub-Committee|Subcommittee|Board|Panel|Forum|Commission|Cabinet|Executive|Group|Sub-Group|Partnership|Assembly|Council|Conference)";
+pub const COMMITTEE_NOUNS: &str = r"(?:Committee|Sub-Committee|Subcommittee|Board|Panel|Forum|Commission|Cabinet|Executive|Group|Sub-Group|Partnership|Assembly|Council|Conference|Network)";
 
 pattern!(
     MEETING,
@@ -441,7 +441,12 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
         });
     }
     let name = cleaned_committee(after_last_dash(line));
-    if is_committee_name(name) {
+    // "Pat Example, Community Safety Officer, Anyshire District Council"
+    // is a person with a role, whatever the line ends with.
+    let person_first = name
+        .split_once(", ")
+        .is_some_and(|(first, _)| super::people::is_name(first, false));
+    if is_committee_name(name) && !person_first {
         return Some(Fact::Committee {
             name: name.to_string(),
             rule: "committee heading",

@@ -133,7 +133,7 @@ pattern!(
 );
 pattern!(
     STANDARD,
-    r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes\s*[-–(:]|(?:confirmation of\s+)?(?:the\s+)?(?:minutes|notes)(?: and actions?(?: log)?)? (?:of|from) (?:the\s+)?(?:previous|last|meeting|\d)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
+    r"(?i)^(?:apologies|welcome and apologies|declarations?\s+of\s+(?:interests?|pecuniary)|disclosures? of interest|(?:the\s+)?minutes$|minutes(?: and actions?(?: log)?)?(?:\s*[-–(:]|$)|(?:confirmation of\s+)?(?:the\s+)?(?:minutes|notes)(?: and actions?(?: log)?)? (?:of|from) (?:the\s+)?(?:previous|last|meeting|\d)|notes? of (?:the\s+)?(?:previous|last) meeting|public (?:questions|participation|question time|speaking)|questions from the public|urgent (?:business|items?)|items? of urgent business|exclusion of (?:the\s+)?(?:press and\s+)?public|substitutions?\b)"
 );
 pattern!(
     STANDARD_BUSINESS,
