@@ -164,12 +164,11 @@ fn cleaned_committee(name: &str) -> &str {
     }
     // "Children's Scrutiny Committee: Minutes" names the committee before
     // the colon.
-    if let Some((head, tail)) = name.rsplit_once(": ") {
-        if ["minutes", "draft minutes", "notes", "agenda"]
-            .iter()
-            .any(|page| tail.trim().eq_ignore_ascii_case(page))
-        {
-            name = head.trim();
+    for page in [": minutes", ": draft minutes", ": notes", ": agenda"] {
+        let cut = name.len().saturating_sub(page.len());
+        if name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(page) {
+            name = name[..cut].trim();
+            break;
         }
     }
     for suffix in [" Meeting", " meeting", " MEETING"] {
