@@ -563,3 +563,43 @@ fn the_second_held_out_batch_holds_its_figures() {
     assert_eq!(report.records, 30);
     assert_targets(&report, 0.97, 0.85);
 }
+
+#[test]
+fn agenda_item_minute_no_and_lettered_numbers_and_short_weekdays_are_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "markdown.txt",
+            "# Anyshire Scrutiny Committee\n\nMinutes of the meeting held on 2025-01-28 at 14:00.\n\n## Agenda item 1: Declarations of interest\n\nNone.\n\n## Agenda item 2: Forward plan\n\nNoted.\n",
+            "2025-01-28",
+            [("1", "Declarations of interest"), ("2", "Forward plan")],
+        ),
+        (
+            "printed.txt",
+            "ANYSHIRE COUNTY COUNCIL\nCorporate Parenting Panel\nDate: February 25, 2025, 6pm\nMinute No. 45 APOLOGIES\nNone.\nMinute No. 46 PLACEMENT SUFFICIENCY\nThe Panel noted the report.\n",
+            "2025-02-25",
+            [("45", "APOLOGIES"), ("46", "PLACEMENT SUFFICIENCY")],
+        ),
+        (
+            "notes.txt",
+            "Anyshire Prevent Partnership\nLicensing Committee - Tues 11 March 2025 7.00 pm\nA.1 Apologies and introductions\nNoted.\nB.2 Prevent referrals\nThe Partnership noted the figures.\n",
+            "2025-03-11",
+            [("A.1", "Apologies and introductions"), ("B.2", "Prevent referrals")],
+        ),
+    ];
+    for (name, text, date, expected) in cases {
+        let report = read(folder.path(), name, text);
+        assert_eq!(report.date.as_deref(), Some(date), "{name}");
+        let items: Vec<(&str, &str)> = report
+            .items
+            .iter()
+            .map(|item| {
+                (
+                    item.number.as_deref().unwrap_or_default(),
+                    item.title.as_deref().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(items, expected, "{name}");
+    }
+}

@@ -1,7 +1,8 @@
 //! Meeting dates: candidates found by pattern, validated by jiff.
 //!
 //! Council records write dates day first (`26/09/2017`, `26 September 2017`,
-//! `Tuesday, 26th September 2017`). A candidate that is not a real calendar
+//! `Tuesday, 26th September 2017`); some sites print them year first
+//! (`2017-09-26`) or month first (`September 26, 2017`). A candidate that is not a real calendar
 //! day is dropped, never repaired, so an unknown date stays unknown.
 
 use std::sync::LazyLock;
@@ -11,6 +12,17 @@ use regex::Regex;
 
 static NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?-u:\b)").unwrap());
+
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)").unwrap());
+
+/// Month first, as some sites print it: "February 25, 2025".
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})(?-u:\b)",
+    )
+    .unwrap()
+});
 
 static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -54,10 +66,27 @@ pub fn find_date(text: &str) -> Option<(Date, usize)> {
             .filter(|date| is_kept(*date))?;
         Some((date, captures.get(0)?.start()))
     });
-    match (numeric, written) {
-        (Some(a), Some(b)) => Some(if a.1 <= b.1 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+    let iso = ISO.captures_iter(text).find_map(|captures| {
+        let date = Date::new(
+            captures[1].parse().ok()?,
+            captures[2].parse().ok()?,
+            captures[3].parse().ok()?,
+        )
+        .ok()
+        .filter(|date| is_kept(*date))?;
+        Some((date, captures.get(0)?.start()))
+    });
+    let month_first = MONTH_FIRST.captures_iter(text).find_map(|captures| {
+        let month = month_number(&captures[1])?;
+        let date = Date::new(captures[3].parse().ok()?, month, captures[2].parse().ok()?)
+            .ok()
+            .filter(|date| is_kept(*date))?;
+        Some((date, captures.get(0)?.start()))
+    });
+    [numeric, written, iso, month_first]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(_, at)| *at)
 }
 
 fn month_number(name: &str) -> Option<i8> {
@@ -93,6 +122,18 @@ mod tests {
         assert_eq!(date("held on 26 September 2017"), Some("2017-09-26".into()));
         assert_eq!(date("Tuesday, 1st Dec. 2015"), Some("2015-12-01".into()));
         assert_eq!(date("the 3rd of March 2020"), Some("2020-03-03".into()));
+    }
+
+    #[test]
+    fn year_first_and_month_first_dates() {
+        assert_eq!(date("held 2021-05-12, 14:00"), Some("2021-05-12".into()));
+        assert_eq!(
+            date("Date: February 25, 2025, 6pm"),
+            Some("2025-02-25".into())
+        );
+        assert_eq!(date("Sept. 3rd, 2019"), Some("2019-09-03".into()));
+        assert_eq!(date("2021-02-30"), None);
+        assert_eq!(date("March 2020, 5 items"), None);
     }
 
     #[test]

@@ -28,17 +28,18 @@ macro_rules! pattern {
 
 pattern!(
     NUMBER_ONLY,
-    r"^(?i:(?:item|minute)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
+    r"^(?i:(?:agenda\s+item|item|minute(?:\s+no\.?)?)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|[A-Z]\.\d{1,2}|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))\.?$"
 );
-// A number is an item's ("5", "12b"), a lettered one ("SA4"), a bracketed
-// one ("(ii)") or a minute's with its year ("31/19", "Minute 45/24").
+// A number is an item's ("5", "12b", "Agenda item 5:"), a lettered one
+// ("SA4", "A.1"), a bracketed one ("(ii)") or a minute's with its year
+// ("31/19", "Minute 45/24", "Minute No. 45").
 // A numbered line: its number, then the first character of its text. The
 // text runs to the end of the line, which the caller takes as it is
 // (`numbered`): a capture of `.*` would make the regex engine walk a
 // numbered paragraph of minutes with its slowest matcher.
 pattern!(
     NUMBERED,
-    r"^(?i:(?:item|minute)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S)"
+    r"^(?i:(?:agenda\s+item|item|minute(?:\s+no\.?)?)\s+)?(\d{1,3}/(?:\d{2}|\d{4})|\d{1,3}[a-z]?|[A-Z]{1,3}\d{1,3}[a-z]?|[A-Z]\.\d{1,2}|\((?:[ivxlc]{1,6}|\d{1,3}|[a-z])\))(?:[.):]\s*|\s+)(\S)"
 );
 
 /// What a line's first and last characters must be for some patterns to
@@ -46,8 +47,9 @@ pattern!(
 /// per search, which is the bulk of the cost of a search that fails at
 /// once.
 mod opens {
-    /// A numbered line's opening: "Item", "Minute", a digit, a bracket, or
-    /// up to three capitals and a digit (the "A1" kind).
+    /// A numbered line's opening: "Item", "Agenda item", "Minute", a digit,
+    /// a bracket, up to three capitals and a digit (the "A1" kind), or a
+    /// capital, a full stop and a digit ("A.1").
     pub fn number(text: &str) -> bool {
         text.chars().next().is_some_and(|first| {
             first.is_numeric()
@@ -56,17 +58,25 @@ mod opens {
                     && text
                         .get(..6)
                         .is_some_and(|head| head.eq_ignore_ascii_case("minute"))
+                || matches!(first, 'a' | 'A')
+                    && text
+                        .get(..11)
+                        .is_some_and(|head| head.eq_ignore_ascii_case("agenda item"))
                 || first.is_ascii_uppercase() && {
                     let rest = &text[1..];
+                    let lettered = rest
+                        .strip_prefix('.')
+                        .is_some_and(|after| after.starts_with(|next: char| next.is_ascii_digit()));
                     let capitals = rest
                         .bytes()
                         .take(2)
                         .take_while(u8::is_ascii_uppercase)
                         .count();
-                    rest[capitals..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_numeric)
+                    lettered
+                        || rest[capitals..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_numeric)
                 }
         })
     }
@@ -1737,6 +1747,11 @@ mod tests {
             "Minute 45/24 Budget",
             "MINUTE 7/2020",
             "minute 3/21.",
+            "Minute No. 45 APOLOGIES",
+            "Agenda item 3: Forward plan",
+            "AGENDA ITEM 4",
+            "A.1 Apologies",
+            "B.12",
         ]
         .map(str::to_string)
         .to_vec();
