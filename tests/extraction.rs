@@ -603,3 +603,31 @@ fn agenda_item_minute_no_and_lettered_numbers_and_short_weekdays_are_read() {
         assert_eq!(items, expected, "{name}");
     }
 }
+
+#[test]
+fn a_list_of_name_dash_role_dash_organisation_reads_each_person_whole() {
+    let folder = tempfile::tempdir().unwrap();
+    let report = read(
+        folder.path(),
+        "notes.txt",
+        "ANYSHIRE PREVENT PARTNERSHIP BOARD\nNotes of meeting\nDate: 04.07.2023\nAttendees:\nCllr. Ann Ali - Chair; Cabinet Member for Safer Communities\nPat Example - Prevent Coordinator - Community Safety Team\nLee Sample - Designated Safeguarding Lead - Anyshire Academy\nDeclarations of interest:\nCouncillor Ali - employed by a local school\n1. Apologies\nNone.\n",
+    );
+    let members: Vec<String> = report
+        .members
+        .iter()
+        .map(|person| person.name.clone())
+        .collect();
+    assert_eq!(members, ["Ann Ali"]);
+    let attending: Vec<String> = report
+        .also_attending
+        .iter()
+        .map(|person| person.display())
+        .collect();
+    assert_eq!(
+        attending,
+        [
+            "Pat Example (Prevent Coordinator, Community Safety Team)",
+            "Lee Sample (Designated Safeguarding Lead, Anyshire Academy)"
+        ]
+    );
+}

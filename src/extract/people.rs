@@ -587,8 +587,12 @@ pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
     let mut councillors = false;
     // Semicolons, where a list has them, part people whose roles hold
     // commas; within a part, fragments that are roles join their name.
-    let parts: Vec<String> = split_outside_brackets_on(text, ';')
+    let dashed: Vec<std::borrow::Cow<'_, str>> = split_outside_brackets_on(text, ';')
         .into_iter()
+        .map(dashes_as_brackets)
+        .collect();
+    let parts: Vec<String> = dashed
+        .iter()
         .flat_map(|part| merge_roles(split_outside_brackets(part)))
         .collect();
     for part in parts {
@@ -670,6 +674,30 @@ fn with_rank(mut person: Person, written: &str) -> Person {
 
 fn strip_brackets(text: &str) -> &str {
     text.split(['(', ',']).next().unwrap_or(text).trim()
+}
+
+/// A list entry written with dashes, "Pat Example - Head of Service -
+/// Anyshire Police", as the bracketed form the rest of the list reading
+/// takes: "Pat Example (Head of Service, Anyshire Police)". An entry whose
+/// name part already has brackets, or whose dash is followed by words in
+/// small letters, is left as it is.
+fn dashes_as_brackets(part: &str) -> std::borrow::Cow<'_, str> {
+    let dash = part.find(" - ").or_else(|| part.find(" – "));
+    match dash {
+        Some(at) if !part[..at].contains('(') => {
+            let role = part[at..]
+                .trim_start_matches([' ', '-', '–'])
+                .replace(" - ", ", ")
+                .replace(" – ", ", ");
+            // A role or a body opens with a capital; "Councillor Pat
+            // Example - employed by the trust" is a declaration, kept whole.
+            if !role.starts_with(char::is_uppercase) {
+                return part.into();
+            }
+            format!("{} ({})", part[..at].trim(), role.trim()).into()
+        }
+        _ => part.into(),
+    }
 }
 
 /// Joins list fragments that are roles to the name before them:
