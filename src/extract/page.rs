@@ -1571,13 +1571,17 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
                 continue;
             }
             let next = bytes.get(index + 2).copied().unwrap_or(b' ');
-            // "Dr. Smith", "K. Tate": a short word before the stop is not
-            // a sentence's end.
+            // "Dr. Smith", "K. Tate", "Cllr. Lee": a short word or a title
+            // before the stop is not a sentence's end.
             if !next.is_ascii_uppercase() {
                 continue;
             }
             let word = text[start..index].rsplit(' ').next().unwrap_or("");
-            if word.chars().count() > 2 {
+            let title = matches!(
+                word,
+                "Cllr" | "Cllrs" | "Mrs" | "Prof" | "Supt" | "Insp" | "Sgt" | "Det" | "Rev"
+            );
+            if word.chars().count() > 2 && !title {
                 let sentence = &text[start..=index];
                 start = index + 2;
                 return Some(sentence);
@@ -1655,6 +1659,20 @@ mod tests {
         }
         assert!(named > 3_000, "{named} paragraphs name someone");
         assert!(let_go > 3_000, "{let_go} paragraphs let go whole");
+    }
+
+    #[test]
+    fn a_title_with_a_full_stop_does_not_end_a_sentence() {
+        let text =
+            "Cllr. P. Example and Mrs. Lee attended. Dr. Sample presented. The Panel noted it.";
+        assert_eq!(
+            sentences(text).collect::<Vec<_>>(),
+            [
+                "Cllr. P. Example and Mrs. Lee attended.",
+                "Dr. Sample presented.",
+                "The Panel noted it."
+            ]
+        );
     }
 
     #[test]
