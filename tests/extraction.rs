@@ -181,7 +181,7 @@ fn differences(path: &Path, expected: &Expected, report: &RecordReport) -> Vec<S
 fn whole_records_of_every_kind_keep_numbers_standard_items_and_meetings() {
     let mut found = Vec::new();
     let mut kinds = std::collections::BTreeSet::new();
-    for set_name in ["devset", "heldout", "heldout2"] {
+    for set_name in ["devset", "heldout", "heldout2", "heldout3"] {
         for (path, expected) in records(set_name) {
             let report = inspect(&path).unwrap();
             kinds.insert(report.kind_name());
@@ -630,4 +630,11 @@ fn a_list_of_name_dash_role_dash_organisation_reads_each_person_whole() {
             "Lee Sample (Designated Safeguarding Lead, Anyshire Academy)"
         ]
     );
+}
+
+#[test]
+fn the_third_held_out_batch_holds_its_figures() {
+    let report = evaluate(&set("heldout3")).unwrap();
+    assert_eq!(report.records, 30);
+    assert_targets(&report, 0.94, 0.85);
 }

@@ -1350,6 +1350,16 @@ fn heading_title(rest: &str, unit: &Unit<'_>, markdown: bool) -> Option<String> 
             return Some(head.trim().to_string());
         }
     }
+    // "Date of next meeting - 24th January, 2024": the date is the item's
+    // outcome; after other titles a date names what the item is about
+    // ("Minutes of the last meeting - 11 June 2019").
+    if let Some((head, tail)) = title.split_once(" - ").or_else(|| title.split_once(" – ")) {
+        if head.trim().eq_ignore_ascii_case("date of next meeting")
+            && super::date::find_date(tail).is_some()
+        {
+            return Some(head.trim().to_string());
+        }
+    }
     (title.split_whitespace().count() <= 30 && !title.contains(". ")).then_some(title)
 }
 
