@@ -231,6 +231,12 @@ fn each_passage_of_a_record_of_several_meetings_carries_its_own_meeting() {
     assert_eq!(report.committee, None);
 }
 
+/// People as `scrutiny extract` shows them: the name, then the role in
+/// brackets.
+fn shown(people: &[scrutiny::extract::Person]) -> Vec<String> {
+    people.iter().map(|person| person.display()).collect()
+}
+
 /// A record written here to one page kind's form, read as a text file.
 fn read(folder: &Path, name: &str, text: &str) -> RecordReport {
     let path = folder.join(name);
@@ -289,11 +295,7 @@ fn councillors_are_members_and_officers_are_not() {
          Sam Whitcombe, Licensing Officer, presented the report. Councillor P Garrow asked about checks. \
          The Head of Licensing said that drivers would be retrained. DI Ruth Penrose (Anyshire Police) described an operation.\n",
     );
-    let members: Vec<String> = report
-        .members
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let members = shown(&report.members);
     assert_eq!(
         members,
         [
@@ -303,11 +305,7 @@ fn councillors_are_members_and_officers_are_not() {
             "Councillor P Garrow",
         ]
     );
-    let attending: Vec<String> = report
-        .also_attending
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let attending = shown(&report.also_attending);
     assert_eq!(
         attending,
         [
@@ -315,11 +313,7 @@ fn councillors_are_members_and_officers_are_not() {
             "Sam Whitcombe (Licensing Officer)"
         ]
     );
-    let officers: Vec<String> = report.items[0]
-        .officers
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let officers = shown(&report.items[0].officers);
     // A role with no name ("The Head of Licensing") names nobody.
     assert_eq!(
         officers,
@@ -537,17 +531,9 @@ fn a_present_list_of_one_person_a_line_keeps_each_role_and_organisation() {
         report.committee.as_deref(),
         Some("Anyshire Anti-Slavery Network")
     );
-    let members: Vec<String> = report
-        .members
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let members = shown(&report.members);
     assert_eq!(members, ["Cllr Ann Ali (Chair)"]);
-    let attending: Vec<String> = report
-        .also_attending
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let attending = shown(&report.also_attending);
     assert_eq!(
         attending,
         [
@@ -618,11 +604,7 @@ fn a_list_of_name_dash_role_dash_organisation_reads_each_person_whole() {
         .map(|person| person.name.clone())
         .collect();
     assert_eq!(members, ["Ann Ali"]);
-    let attending: Vec<String> = report
-        .also_attending
-        .iter()
-        .map(|person| person.display())
-        .collect();
+    let attending = shown(&report.also_attending);
     assert_eq!(
         attending,
         [
