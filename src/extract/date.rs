@@ -2,8 +2,9 @@
 //!
 //! Council records write dates day first (`26/09/2017`, `26 September 2017`,
 //! `Tuesday, 26th September 2017`); some sites print them year first
-//! (`2017-09-26`) or month first (`September 26, 2017`). A candidate that is not a real calendar
-//! day is dropped, never repaired, so an unknown date stays unknown.
+//! (`2017-09-26`) or month first (`September 26, 2017`). A candidate that is
+//! not a real calendar day is dropped, never repaired, so an unknown date
+//! stays unknown.
 
 use std::sync::LazyLock;
 
