@@ -1418,12 +1418,26 @@ fn same_person(a: &Person, b: &Person) -> bool {
     if same_normal(&a.name, &b.name) {
         return true;
     }
-    // One word: the second is not looked for past the first's end.
-    let short = |person: &Person| {
-        let mut words = person.name.split_whitespace();
-        words.next().is_some() && words.next().is_none()
+    (one_word(&a.name) || one_word(&b.name)) && same_normal(surname_of(a), surname_of(b))
+}
+
+/// True when `name` is one word as `split_whitespace` splits it. Most
+/// names are ASCII, and are looked at a byte at a time.
+fn one_word(name: &str) -> bool {
+    if !name.is_ascii() {
+        let mut words = name.split_whitespace();
+        return words.next().is_some() && words.next().is_none();
+    }
+    // The ASCII characters `char::is_whitespace` takes.
+    let space = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let bytes = name.as_bytes();
+    let Some(start) = bytes.iter().position(|byte| !space(byte)) else {
+        return false;
     };
-    (short(a) || short(b)) && same_normal(surname_of(a), surname_of(b))
+    let word = &bytes[start..];
+    word.iter()
+        .position(space)
+        .is_none_or(|end| word[end..].iter().all(space))
 }
 
 /// `normal(a) == normal(b)`, without building either.
@@ -1704,6 +1718,24 @@ mod tests {
             same += usize::from(expected);
         }
         assert!(same > 1_000, "{same} the same");
+    }
+
+    #[test]
+    fn a_name_is_one_word_as_split_whitespace_counts_words() {
+        let pieces = [
+            "Ann", "Lee", " ", "\t", "\n", "\r", "\x0B", "\x0C", "\u{a0}", "\u{2003}", "é", "-",
+        ];
+        let mut rng = fastrand::Rng::with_seed(15);
+        let mut single = 0;
+        for _ in 0..20_000 {
+            let name: String = (0..rng.usize(..5))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            let expected = name.split_whitespace().count() == 1;
+            assert_eq!(one_word(&name), expected, "{name:?}");
+            single += usize::from(expected);
+        }
+        assert!(single > 2_000, "{single} of one word");
     }
 
     #[test]
