@@ -249,21 +249,66 @@ fn mention_character(character: char) -> bool {
         || matches!(character, '&' | '\'' | '’' | '-')
 }
 
+/// A committee named in running text, as [`BODY_MENTION`] captures it:
+/// where the whole mention is, the words before its noun, and the noun.
+struct BodyMention<'a> {
+    whole: std::ops::Range<usize>,
+    prefix: &'a str,
+    noun: &'a str,
+}
+
+/// The nouns [`BODY_MENTION`] ends with, as its second group takes them:
+/// where one ends another ("Overview and Scrutiny Committee", "Scrutiny
+/// Committee"), the group before takes as many words as it can, so the
+/// shorter comes first.
+const MENTION_NOUNS: [&str; 8] = [
+    "Scrutiny Committee",
+    "Select Committee",
+    "Overview and Scrutiny Committee",
+    "Scrutiny Panel",
+    "O&S Panel",
+    "O&S Committee",
+    "Area Boards",
+    "Area Board",
+];
+
+impl<'a> BodyMention<'a> {
+    /// The mention [`BODY_MENTION`] matched at `whole` in `text`. The match
+    /// ends with its noun, so the noun is the one the match ends with, and
+    /// the words before it are the rest: the groups are read from the
+    /// match, not by the slower search for captures.
+    fn at(text: &'a str, whole: std::ops::Range<usize>) -> BodyMention<'a> {
+        let matched = &text[whole.clone()];
+        match MENTION_NOUNS.iter().find(|noun| matched.ends_with(*noun)) {
+            Some(noun) => BodyMention {
+                prefix: &matched[..matched.len() - noun.len()],
+                noun: &matched[matched.len() - noun.len()..],
+                whole,
+            },
+            // Not reached: every match ends with one of the nouns.
+            None => BodyMention {
+                prefix: "",
+                noun: matched,
+                whole,
+            },
+        }
+    }
+}
+
 /// `BODY_MENTION.captures_iter(text)`, searching only the runs of
 /// [`mention_character`]s that hold a committee noun. A match is one such
 /// run's characters throughout, so it lies inside one run; searching a run
 /// with the character after it as context finds what a search of the
 /// whole text finds there, and most of a record's text is in no such run.
-fn body_mentions(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
+fn body_mentions(text: &str) -> impl Iterator<Item = BodyMention<'_>> {
     let mut at = 0;
     let mut run: Option<(usize, usize)> = None;
     std::iter::from_fn(move || loop {
         if let Some((from, end)) = run {
             let context = end + text[end..].chars().next().map_or(0, char::len_utf8);
-            if let Some(captures) = BODY_MENTION.captures_at(&text[..context], from) {
-                let found = captures.get(0).map_or(end, |whole| whole.end());
-                run = Some((found, end));
-                return Some(captures);
+            if let Some(found) = BODY_MENTION.find_at(&text[..context], from) {
+                run = Some((found.end(), end));
+                return Some(BodyMention::at(text, found.range()));
             }
             run = None;
             at = end;
@@ -286,8 +331,9 @@ fn body_mentions(text: &str) -> impl Iterator<Item = regex::Captures<'_>> {
 /// agreed …", "All Area Boards …"), for records whose header does not name it.
 fn committee_from_mentions(text: &str) -> Option<String> {
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
-    for captures in body_mentions(text) {
-        let prefix: Vec<&str> = captures[1]
+    for mention in body_mentions(text) {
+        let prefix: Vec<&str> = mention
+            .prefix
             .split_whitespace()
             .skip_while(|word| {
                 matches!(
@@ -296,13 +342,13 @@ fn committee_from_mentions(text: &str) -> Option<String> {
                 )
             })
             .collect();
-        let body = captures[2].trim_end_matches('s');
+        let body = mention.noun.trim_end_matches('s');
         let name = if prefix.is_empty() {
             body.to_string()
         } else {
             format!("{} {}", prefix.join(" "), body)
         };
-        let start = captures.get(0).map_or(0, |whole| whole.start());
+        let start = mention.whole.start;
         match counts.iter_mut().find(|(known, _, _)| *known == name) {
             Some(entry) => entry.1 += 1,
             None => counts.push((name, 1, start)),
@@ -396,6 +442,7 @@ mod tests {
             "agreed",
             "Children’s",
             "  ",
+            "\t",
         ];
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let spans = |captures: regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
@@ -413,9 +460,22 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) % below
         };
-        for _ in 0..3000 {
+        // The nouns that end one another, and every noun, written out;
+        // then random text.
+        let written = [
+            "The Overview and Scrutiny Committee agreed",
+            "Overview and Scrutiny Committee",
+            "the Health Overview and Scrutiny Committee, and the O&S Panel",
+            "Children’s Select Committee and All Area Boards and an Area Board",
+            "O&S Committee of the Scrutiny Panel for Élan Scrutiny Committee",
+        ];
+        for round in 0..3000 + written.len() {
             let mut text = String::new();
-            for _ in 0..next(40) {
+            if let Some(fixed) = written.get(round) {
+                text.push_str(fixed);
+            }
+            let words = if round < written.len() { 0 } else { next(40) };
+            for _ in 0..words {
                 let word = WORDS[next(WORDS.len() as u64) as usize];
                 text.push_str(word);
                 if next(5) != 0 {
@@ -423,7 +483,19 @@ mod tests {
                 }
             }
             let expected: Vec<_> = BODY_MENTION.captures_iter(&text).map(spans).collect();
-            let found: Vec<_> = body_mentions(&text).map(spans).collect();
+            let found: Vec<_> = body_mentions(&text)
+                .map(|mention| {
+                    let at = |part: &str| {
+                        let start = part.as_ptr() as usize - text.as_ptr() as usize;
+                        Some((start, start + part.len()))
+                    };
+                    vec![
+                        Some((mention.whole.start, mention.whole.end)),
+                        at(mention.prefix),
+                        at(mention.noun),
+                    ]
+                })
+                .collect();
             assert_eq!(found, expected, "in {text:?}");
         }
     }
