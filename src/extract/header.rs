@@ -194,11 +194,13 @@ pub fn is_committee_name(name: &str) -> bool {
     let mut words = 0;
     for word in name.split_whitespace() {
         words += 1;
-        let capitalised = JOINING.contains(&word)
-            || word
-                .chars()
-                .next()
-                .is_some_and(|first| !first.is_lowercase());
+        // Most words open with a capital; the joining words are looked
+        // up only for those that do not.
+        let capitalised = word
+            .chars()
+            .next()
+            .is_some_and(|first| !first.is_lowercase())
+            || JOINING.contains(&word);
         if words > 12 || !capitalised {
             return false;
         }
@@ -211,12 +213,13 @@ pub fn is_committee_name(name: &str) -> bool {
 
 /// The council named at the start of a banner or heading line.
 pub fn council_in(line: &str) -> Option<String> {
-    static COUNCIL: LazyLock<[memchr::memmem::Finder<'static>; 2]> =
-        LazyLock::new(|| ["Council", "COUNCIL"].map(memchr::memmem::Finder::new));
-    if COUNCIL
-        .iter()
-        .all(|word| word.find(line.as_bytes()).is_none())
-    {
+    // Both patterns hold "Council" or "COUNCIL", found from the places
+    // a capital C stands (few in a line).
+    let bytes = line.as_bytes();
+    if !memchr::memchr_iter(b'C', bytes).any(|at| {
+        let rest = &bytes[at + 1..];
+        rest.starts_with(b"ouncil") || rest.starts_with(b"OUNCIL")
+    }) {
         return None;
     }
     let captures = matched(&COUNCIL_NAME, line).or_else(|| matched(&COUNCIL_NAME_CAPS, line))?;
@@ -443,10 +446,12 @@ pub fn fact(line: &str, header: bool) -> Option<Fact> {
     let name = cleaned_committee(after_last_dash(line));
     // "Pat Example, Community Safety Officer, Anyshire District Council"
     // is a person with a role, whatever the line ends with.
-    let person_first = name
-        .split_once(", ")
-        .is_some_and(|(first, _)| super::people::is_name(first, false));
-    if is_committee_name(name) && !person_first {
+    // Asked second: most lines are no committee's name.
+    let person_first = || {
+        name.split_once(", ")
+            .is_some_and(|(first, _)| super::people::is_name(first, false))
+    };
+    if is_committee_name(name) && !person_first() {
         return Some(Fact::Committee {
             name: name.to_string(),
             rule: "committee heading",
