@@ -1422,22 +1422,24 @@ fn same_person(a: &Person, b: &Person) -> bool {
 }
 
 /// True when `name` is one word as `split_whitespace` splits it. Most
-/// names are ASCII, and are looked at a byte at a time.
+/// names open and end with an ASCII letter, and are one word unless an
+/// ASCII space stands between.
 fn one_word(name: &str) -> bool {
-    if !name.is_ascii() {
-        let mut words = name.split_whitespace();
-        return words.next().is_some() && words.next().is_none();
-    }
     // The ASCII characters `char::is_whitespace` takes.
-    let space = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
     let bytes = name.as_bytes();
-    let Some(start) = bytes.iter().position(|byte| !space(byte)) else {
-        return false;
-    };
-    let word = &bytes[start..];
-    word.iter()
-        .position(space)
-        .is_none_or(|end| word[end..].iter().all(space))
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        if first.is_ascii() && !space(first) && last.is_ascii() && !space(last) {
+            if bytes.iter().any(|&byte| space(byte)) {
+                return false;
+            }
+            if name.is_ascii() {
+                return true;
+            }
+        }
+    }
+    let mut words = name.split_whitespace();
+    words.next().is_some() && words.next().is_none()
 }
 
 /// `normal(a) == normal(b)`, without building either.

@@ -120,7 +120,8 @@ impl Text {
 
     /// All the text, one line per line, for gazetteer and pattern scans.
     pub fn full_text(&self) -> String {
-        let mut out = String::new();
+        let mut out =
+            String::with_capacity(self.lines.iter().map(|line| line.text.len() + 1).sum());
         for line in &self.lines {
             out.push_str(&line.text);
             out.push('\n');
