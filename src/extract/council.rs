@@ -24,13 +24,32 @@ static GAZETTEER_PATTERN: LazyLock<(Regex, Vec<&'static str>)> = LazyLock::new(|
 /// A council name from a corpus folder: `west-sussex` → `West Sussex`; a
 /// folder that matches a gazetteer name takes its spelling.
 pub fn from_folder(folder: &str) -> Option<String> {
-    let spaced = spaced_name(folder)?;
-    Some(gazetteer_spelling(&spaced).map_or(spaced, str::to_string))
+    match known_folder(folder) {
+        Some(name) => Some(name.to_string()),
+        None => spaced_name(folder),
+    }
 }
 
-/// True when a folder name is a council the gazetteer knows.
-pub fn is_known_folder(folder: &str) -> bool {
-    spaced_name(folder).is_some_and(|spaced| gazetteer_spelling(&spaced).is_some())
+/// The gazetteer's spelling of the council a folder names, if it knows it.
+pub fn known_folder(folder: &str) -> Option<&'static str> {
+    // `spaced_name(folder)`, lower-cased as `gazetteer_spelling` looks it
+    // up, written into one string.
+    let mut key = String::with_capacity(folder.len());
+    for word in folder
+        .split(['-', '_', ' '])
+        .filter(|word| !word.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        let mut characters = word.chars();
+        if let Some(first) = characters.next() {
+            key.extend(first.to_uppercase());
+            key.push_str(characters.as_str());
+        }
+    }
+    key.make_ascii_lowercase();
+    GAZETTEER_BY_FOLDER.get(&key).copied()
 }
 
 /// A folder's words, each capitalised, joined by spaces.
@@ -99,6 +118,26 @@ mod tests {
     #[test]
     fn folder_names_become_council_names() {
         assert_eq!(from_folder("wiltshire").as_deref(), Some("Wiltshire"));
+        // The one look-up is the two steps it stands for.
+        for folder in [
+            "wiltshire",
+            "west-sussex",
+            "WEST_sussex",
+            "stoke-on-trent",
+            "downloads",
+            "",
+            "-",
+            "élan-vale",
+            "ŉorth",
+            "Isle of Wight",
+            "isle-of--wight",
+        ] {
+            assert_eq!(
+                known_folder(folder),
+                spaced_name(folder).and_then(|spaced| gazetteer_spelling(&spaced)),
+                "{folder:?}"
+            );
+        }
         assert_eq!(from_folder("west-sussex").as_deref(), Some("West Sussex"));
         assert_eq!(
             from_folder("stoke-on-trent").as_deref(),

@@ -170,8 +170,8 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
         .folders
         .iter()
         .rev()
-        .find(|folder| council::is_known_folder(folder))
-        .and_then(|folder| council::from_folder(folder));
+        .find_map(|folder| council::known_folder(folder))
+        .map(str::to_string);
     if let Some(council) = folder {
         record.council = Some(council.clone());
         record.sources.retain(|source| source.field != "council");
