@@ -365,11 +365,14 @@ fn units(text: &Text) -> Vec<Unit<'_>> {
         }
         fresh = false;
         let text = line.text.as_str();
+        // Every word that runs on ends with a letter; most lines end
+        // with a stop.
         joining = text.len() < 200
             && (text.ends_with(',') && !text.contains(". ")
-                || RUNS_ON
-                    .iter()
-                    .any(|word| ends_with_ignoring_case(text, word)));
+                || text.as_bytes().last().is_some_and(u8::is_ascii_alphabetic)
+                    && RUNS_ON
+                        .iter()
+                        .any(|word| ends_with_ignoring_case(text, word)));
     }
     units
 }
@@ -1738,6 +1741,17 @@ mod tests {
             single += usize::from(expected);
         }
         assert!(single > 2_000, "{single} of one word");
+    }
+
+    #[test]
+    fn every_word_that_runs_on_ends_with_a_letter() {
+        // `units` looks for them only in lines that end with a letter.
+        for word in RUNS_ON {
+            assert!(
+                word.as_bytes().last().is_some_and(u8::is_ascii_alphabetic),
+                "{word:?}"
+            );
+        }
     }
 
     #[test]
