@@ -247,6 +247,32 @@ const CHROME_LABELS: &[&str] = &[
     "view the decision for item",
 ];
 
+/// A bit for each length, below 128 bytes, that one of `words` has; worked
+/// out when the program is built.
+const fn lengths(words: &[&str]) -> u128 {
+    let mut lengths = 0;
+    let mut index = 0;
+    while index < words.len() {
+        assert!(words[index].len() < 128, "chrome is shorter than 128 bytes");
+        lengths |= 1 << words[index].len();
+        index += 1;
+    }
+    lengths
+}
+
+/// `CHROME.contains(&text)`, told at once for most text by its length.
+fn is_chrome(text: &str) -> bool {
+    const LENGTHS: u128 = lengths(CHROME);
+    text.len() < 128 && LENGTHS & (1 << text.len()) != 0 && CHROME.contains(&text)
+}
+
+/// `CHROME_LABELS.contains(&text)`, told at once for most text by its
+/// length.
+fn is_chrome_label(text: &str) -> bool {
+    const LENGTHS: u128 = lengths(CHROME_LABELS);
+    text.len() < 128 && LENGTHS & (1 << text.len()) != 0 && CHROME_LABELS.contains(&text)
+}
+
 /// The page kind a line names, for the kinds ModernGov prints as the
 /// page's first heading.
 fn page_kind(line: &str) -> Option<PageKind> {
@@ -536,7 +562,7 @@ impl Parser {
 
         if self.expect_subject {
             self.expect_subject = false;
-            if text.len() < 300 && header::fact(text, false).is_none() && !CHROME.contains(&bare) {
+            if text.len() < 300 && header::fact(text, false).is_none() && !is_chrome(bare) {
                 let title = clean_title(text);
                 self.note("items", &title, line, "page subject");
                 self.subject = Some((title, line));
@@ -568,17 +594,17 @@ impl Parser {
             }
             return;
         }
-        if CHROME.contains(&bare)
+        if is_chrome(bare)
             || opens::page_footer(text) && PAGE_FOOTER.is_match(text)
             || opens::time(text) && TIME.is_match(text)
             || opens::link_chrome(text) && LINK_CHROME.is_match(text)
             || lower.starts_with("home >")
             || lower.starts_with("home") && lower.contains(" > ")
             || lower.starts_with("view the decision for item")
-            || CHROME_LABELS.contains(&bare)
+            || is_chrome_label(bare)
             || lower
                 .split_once(':')
-                .is_some_and(|(label, _)| CHROME_LABELS.contains(&label))
+                .is_some_and(|(label, _)| is_chrome_label(label))
         {
             if bare.starts_with("item number") {
                 self.aks_table = true;
@@ -1324,15 +1350,15 @@ fn number_of(written: &str) -> String {
 /// The title of a numbered line, when it reads as a heading and not as a
 /// sentence that opens with a number ("15 young people were referred").
 fn heading_title(rest: &str, unit: &Unit<'_>, markdown: bool) -> Option<String> {
+    if markdown && !unit.heading {
+        return None;
+    }
     let title = clean_title(rest);
     if !title
         .chars()
         .next()
         .is_some_and(|first| first.is_uppercase() || first == '"' || first == '“')
     {
-        return None;
-    }
-    if markdown && !unit.heading {
         return None;
     }
     if title.ends_with('.') || title.ends_with(':') && title.contains(": ") {
@@ -1387,12 +1413,15 @@ fn is_title(text: &str) -> bool {
 pub fn clean_title(title: &str) -> String {
     let mut title = DOCUMENT_CHROME.replace(title.trim(), "").trim().to_string();
     for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”')] {
-        let unbalanced = if open == close {
-            title.matches(close).count() % 2 == 1
-        } else {
-            title.matches(close).count() > title.matches(open).count()
+        // Counted only for a title that ends with the quote.
+        let unbalanced = || {
+            if open == close {
+                title.matches(close).count() % 2 == 1
+            } else {
+                title.matches(close).count() > title.matches(open).count()
+            }
         };
-        if title.ends_with(close) && unbalanced {
+        if title.ends_with(close) && unbalanced() {
             title.pop();
         }
     }
