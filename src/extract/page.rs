@@ -53,7 +53,12 @@ mod opens {
     pub fn number(text: &str) -> bool {
         text.chars().next().is_some_and(|first| {
             first.is_numeric()
-                || matches!(first, '(' | 'i' | 'I')
+                || first == '('
+                // "Item"; a capital I may also open "I2" or "I.2", below.
+                || matches!(first, 'i' | 'I')
+                    && text
+                        .get(..4)
+                        .is_some_and(|head| head.eq_ignore_ascii_case("item"))
                 || matches!(first, 'm' | 'M')
                     && text
                         .get(..6)
@@ -169,7 +174,9 @@ pattern!(
 /// found without the regex engine's capture matcher, which would walk the
 /// whole note once per place the list might end.
 fn bracket_attendance(text: &str) -> Option<&str> {
-    if !text.starts_with(['*', '[']) || !BRACKET_ATTENDANCE.is_match(text) {
+    // The pattern opens with "[" or "*[": a bold line ("**Attendance**")
+    // is spared the search.
+    if !(text.starts_with('[') || text.starts_with("*[")) || !BRACKET_ATTENDANCE.is_match(text) {
         return None;
     }
     let start = if text.starts_with('*') { 2 } else { 1 };
@@ -1857,6 +1864,13 @@ mod tests {
             "AGENDA ITEM 4",
             "A.1 Apologies",
             "B.12",
+            "I2 Fees",
+            "I.3 Budget",
+            "IT4 Budget",
+            "item 7",
+            "In response",
+            "(i)",
+            "*[Pat Example in attendance]*",
         ]
         .map(str::to_string)
         .to_vec();
