@@ -86,14 +86,17 @@ mod opens {
         })
     }
 
-    /// The first letter of one of `LIST_LABEL`'s labels, in either case.
+    /// The first letter of one of `LIST_LABEL`'s labels, in either case;
+    /// and a colon or a dash after it, unless the line is a label alone
+    /// (short). The en dash's first byte stands for it.
     pub fn list_label(text: &str) -> bool {
         text.chars().next().is_some_and(|first| {
             matches!(
                 first.to_ascii_lowercase(),
                 'p' | 'a' | 'm' | 'c' | 'i' | 'o' | 'l' | 'd'
             )
-        })
+        }) && (text.trim_end().len() <= 64
+            || memchr::memchr2(b':', 0xE2, text.as_bytes()).is_some())
     }
 
     /// A page footer ends with its number, or a dash ("- 3 -").
