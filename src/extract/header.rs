@@ -207,11 +207,39 @@ pub fn is_committee_name(name: &str) -> bool {
     }
     words >= 1
         && !name.bytes().any(|byte| byte.is_ascii_digit())
+        && may_end_with_committee_noun(name)
         && COMMITTEE_LINE.is_match(name)
         && council_in(name).is_none()
 }
 
 /// The council named at the start of a banner or heading line.
+/// False when [`COMMITTEE_LINE`] cannot match `name`: an ASCII name that
+/// ends with no committee noun (in any case) and no closing bracket. A
+/// name with other characters is left to the pattern, whose case-blind
+/// letters include some outside ASCII (the Kelvin sign is a "k").
+fn may_end_with_committee_noun(name: &str) -> bool {
+    const ENDINGS: [&str; 13] = [
+        "committee",
+        "board",
+        "panel",
+        "forum",
+        "commission",
+        "cabinet",
+        "executive",
+        "group",
+        "partnership",
+        "assembly",
+        "council",
+        "conference",
+        "network",
+    ];
+    !name.is_ascii()
+        || name.ends_with(')')
+        || ENDINGS.iter().any(|noun| {
+            name.len() >= noun.len() && name[name.len() - noun.len()..].eq_ignore_ascii_case(noun)
+        })
+}
+
 pub fn council_in(line: &str) -> Option<String> {
     // Both patterns hold "Council" or "COUNCIL", found from the places
     // a capital C stands (few in a line).
@@ -553,7 +581,7 @@ fn item_suffix(committee: &str) -> Option<Option<(&str, &str)>> {
 
 /// `line.rsplit(" - ").next()`: what follows the last " - ", found from
 /// the last hyphen with a space either side, with no searcher to build.
-fn after_last_dash(line: &str) -> &str {
+pub(crate) fn after_last_dash(line: &str) -> &str {
     let bytes = line.as_bytes();
     memchr::memrchr_iter(b'-', bytes)
         .find(|&at| at > 0 && bytes[at - 1] == b' ' && bytes.get(at + 1) == Some(&b' '))
@@ -590,6 +618,40 @@ pub fn split_council(line: &str) -> (Option<String>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_committee_line_ends_with_a_committee_noun_or_a_bracket() {
+        let pieces = [
+            "Licensing",
+            "Committee",
+            "committee",
+            "SUB-COMMITTEE",
+            "Board",
+            "Group",
+            "Network",
+            "Networ\u{212a}",
+            "(Hackney)",
+            " ",
+            "the ",
+            "and",
+            "Panels",
+            "Forum.",
+            "é",
+            "&",
+        ];
+        let mut rng = fastrand::Rng::with_seed(18);
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let name: String = (0..rng.usize(..5))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            if COMMITTEE_LINE.is_match(&name) {
+                assert!(may_end_with_committee_noun(&name), "{name:?}");
+                matched += 1;
+            }
+        }
+        assert!(matched > 1_000, "{matched} matched");
+    }
 
     #[test]
     fn the_text_after_the_last_dash_is_what_splitting_from_the_end_gives() {

@@ -288,12 +288,12 @@ fn is_chrome_label(text: &str) -> bool {
 fn page_kind(line: &str) -> Option<PageKind> {
     // Each kind's words are short, and lower case has at least as many
     // characters as the text it comes from.
-    let tail = line.rsplit(" - ").next().unwrap_or(line).trim();
+    let tail = header::after_last_dash(line).trim();
     if tail.chars().nth(20).is_some() {
         return None;
     }
     let lower = line.to_lowercase();
-    let tail = lower.rsplit(" - ").next().unwrap_or(&lower).trim();
+    let tail = header::after_last_dash(&lower).trim();
     match tail {
         "agenda and minutes" | "agenda and decisions" | "agenda"
             if lower == tail || lower.contains(" - ") =>
