@@ -444,8 +444,13 @@ impl Lowered {
 
     fn as_str(&self) -> &str {
         match self {
-            // UTF-8 with its ASCII bytes lower-cased is UTF-8.
-            Lowered::Stack(bytes, len) => std::str::from_utf8(&bytes[..*len]).unwrap_or_default(),
+            // SAFETY: the bytes are those of a `&str` (`head`), cut where
+            // it was cut, with its ASCII capitals lower-cased: UTF-8 with
+            // its ASCII bytes changed to other ASCII bytes is UTF-8.
+            Lowered::Stack(bytes, len) => {
+                debug_assert!(std::str::from_utf8(&bytes[..*len]).is_ok());
+                unsafe { std::str::from_utf8_unchecked(&bytes[..*len]) }
+            }
             Lowered::Other(text) => text,
         }
     }
