@@ -469,6 +469,24 @@ fn lowers_in_place(text: &str) -> bool {
             })
 }
 
+/// `text.trim()`: most lines open and end with an ASCII character that is
+/// no white space, and are their own trimmed text.
+fn trimmed(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last))
+            if first.is_ascii()
+                && last.is_ascii()
+                && !first.is_ascii_whitespace()
+                && !last.is_ascii_whitespace()
+                && *first != 0x0B
+                && *last != 0x0B =>
+        {
+            text
+        }
+        _ => text.trim(),
+    }
+}
+
 /// `text` ends with the ASCII `word`, in any case.
 fn ends_with_ignoring_case(text: &str, word: &str) -> bool {
     text.len() >= word.len()
@@ -568,12 +586,12 @@ impl Parser {
     /// each needs the parser's state; split up, the order would be spread
     /// over several functions that each make sense only in it.
     fn unit(&mut self, unit: Unit<'_>, next: Option<&Unit<'_>>) {
-        let text = unit.text().trim();
+        let text = trimmed(unit.text());
         let line = unit.line();
         // Furniture and labels are short: the head of a long line is enough.
         let lower = Lowered::head(text);
         let lower = lower.as_str();
-        let bare = lower.trim_end_matches(':').trim();
+        let bare = trimmed(lower.trim_end_matches(':'));
 
         if self.expect_subject {
             self.expect_subject = false;
@@ -1071,7 +1089,7 @@ impl Parser {
     }
 
     fn item_start(&mut self, unit: &Unit<'_>, next: Option<&Unit<'_>>) -> bool {
-        let text = unit.text().trim();
+        let text = trimmed(unit.text());
         let line = unit.line();
         if matches!(
             self.kind,
@@ -1171,7 +1189,7 @@ impl Parser {
     /// bookkeeping share the item being filled.
     fn body(&mut self, unit: Unit<'_>) {
         let line = unit.line();
-        let text = unit.text().trim();
+        let text = trimmed(unit.text());
         self.list = List::None;
         // A short line before any item (a room, a time) is the header's,
         // which goes on.
@@ -1785,6 +1803,20 @@ mod tests {
             single += usize::from(expected);
         }
         assert!(single > 2_000, "{single} of one word");
+    }
+
+    #[test]
+    fn a_line_is_trimmed_as_trim_trims_it() {
+        let pieces = [
+            "a", " ", "\t", "\x0B", "\x0C", "\u{a0}", "\u{2003}", "é", ".", "\n",
+        ];
+        let mut rng = fastrand::Rng::with_seed(19);
+        for _ in 0..20_000 {
+            let text: String = (0..rng.usize(..5))
+                .map(|_| pieces[rng.usize(..pieces.len())])
+                .collect();
+            assert_eq!(trimmed(&text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]
