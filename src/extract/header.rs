@@ -155,7 +155,7 @@ pub fn clean_committee(name: &str) -> String {
 
 /// [`clean_committee`] without the copy.
 fn cleaned_committee(name: &str) -> &str {
-    let mut name = name.trim().trim_end_matches([',', '.', ':']).trim();
+    let mut name = super::trimmed(super::trimmed(name).trim_end_matches([',', '.', ':']));
     if name.ends_with(')') {
         if let Some(open) = name.rfind('(') {
             if open > 0 {

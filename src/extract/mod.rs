@@ -231,6 +231,24 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
     record
 }
 
+/// `text.trim()`: most lines open and end with an ASCII character that is
+/// no white space, and are their own trimmed text.
+pub(crate) fn trimmed(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last))
+            if first.is_ascii()
+                && last.is_ascii()
+                && !first.is_ascii_whitespace()
+                && !last.is_ascii_whitespace()
+                && *first != 0x0B
+                && *last != 0x0B =>
+        {
+            text
+        }
+        _ => text.trim(),
+    }
+}
+
 /// Trims page furniture from a title: the ModernGov "pdf icon PDF 427 KB"
 /// suffix and an unbalanced closing quote.
 pub fn clean_title(title: &str) -> String {

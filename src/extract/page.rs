@@ -17,7 +17,7 @@ use regex::Regex;
 
 use super::header::{self, matched, Fact};
 use super::people::{self, Attendee, Mention, Person};
-use super::{Item, Meeting, Record, RecordKind, Source};
+use super::{trimmed, Item, Meeting, Record, RecordKind, Source};
 use crate::read::{Block, Line, Text};
 
 macro_rules! pattern {
@@ -467,24 +467,6 @@ fn lowers_in_place(text: &str) -> bool {
                 let mut lower = character.to_lowercase();
                 lower.len() == 1 && lower.next() == Some(character)
             })
-}
-
-/// `text.trim()`: most lines open and end with an ASCII character that is
-/// no white space, and are their own trimmed text.
-fn trimmed(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(first), Some(last))
-            if first.is_ascii()
-                && last.is_ascii()
-                && !first.is_ascii_whitespace()
-                && !last.is_ascii_whitespace()
-                && *first != 0x0B
-                && *last != 0x0B =>
-        {
-            text
-        }
-        _ => text.trim(),
-    }
 }
 
 /// `text` ends with the ASCII `word`, in any case.

@@ -96,7 +96,7 @@ const TITLES: &[&str] = &[
 
 /// Parses one person: `Title Name (Role)` or `Name, Role`.
 pub fn parse_person(text: &str) -> Option<Person> {
-    let text = text.trim().trim_end_matches(['.', ';']).trim();
+    let text = super::trimmed(super::trimmed(text).trim_end_matches(['.', ';']));
     if text.is_empty() {
         return None;
     }
@@ -619,7 +619,7 @@ pub fn attendance(text: &str, bare_are_members: bool) -> Vec<Attendee> {
         .flat_map(|part| merge_roles(split_outside_brackets(part)))
         .collect();
     for part in parts {
-        let part = part.trim().trim_end_matches(['.', ';', ',']).trim();
+        let part = super::trimmed(super::trimmed(&part).trim_end_matches(['.', ';', ',']));
         let mut rest = part;
         for plural in ["Councillors ", "COUNCILLORS ", "Cllrs ", "Cllrs. "] {
             if let Some(after) = part.strip_prefix(plural) {
@@ -696,7 +696,7 @@ fn with_rank(mut person: Person, written: &str) -> Person {
 }
 
 fn strip_brackets(text: &str) -> &str {
-    text.split(['(', ',']).next().unwrap_or(text).trim()
+    super::trimmed(text.split(['(', ',']).next().unwrap_or(text))
 }
 
 /// A list entry written with dashes, "Pat Example - Head of Service -
@@ -734,7 +734,7 @@ fn merge_roles(parts: Vec<&str>) -> Vec<String> {
     let mut merged: Vec<String> = Vec::new();
     let mut councillors = false;
     for part in parts {
-        let trimmed = part.trim_end_matches(['.', ';']).trim();
+        let trimmed = super::trimmed(part.trim_end_matches(['.', ';']));
         let opens = |prefix: &str| starts_with_ignoring_case(trimmed, prefix);
         councillors |= opens("councillors ") || opens("cllrs ");
         let councillor = councillors || opens("councillor") || opens("cllr");
