@@ -212,7 +212,6 @@ pub fn is_committee_name(name: &str) -> bool {
         && council_in(name).is_none()
 }
 
-/// The council named at the start of a banner or heading line.
 /// False when [`COMMITTEE_LINE`] cannot match `name`: an ASCII name that
 /// ends with no committee noun (in any case) and no closing bracket. A
 /// name with other characters is left to the pattern, whose case-blind
@@ -240,6 +239,7 @@ fn may_end_with_committee_noun(name: &str) -> bool {
         })
 }
 
+/// The council named at the start of a banner or heading line.
 pub fn council_in(line: &str) -> Option<String> {
     // Both patterns hold "Council" or "COUNCIL", found from the places
     // a capital C stands (few in a line).

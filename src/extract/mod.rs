@@ -235,18 +235,19 @@ pub fn extract(text: &Text, hints: &Hints) -> Record {
 /// no white space, and are their own trimmed text.
 pub(crate) fn trimmed(text: &str) -> &str {
     match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(first), Some(last))
-            if first.is_ascii()
-                && last.is_ascii()
-                && !first.is_ascii_whitespace()
-                && !last.is_ascii_whitespace()
-                && *first != 0x0B
-                && *last != 0x0B =>
+        (Some(&first), Some(&last))
+            if first.is_ascii() && last.is_ascii() && !ascii_space(first) && !ascii_space(last) =>
         {
             text
         }
         _ => text.trim(),
     }
+}
+
+/// True for the ASCII bytes `char::is_whitespace` takes (the vertical tab
+/// among them, which `u8::is_ascii_whitespace` leaves out).
+pub(crate) fn ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 /// Trims page furniture from a title: the ModernGov "pdf icon PDF 427 KB"

@@ -1472,8 +1472,7 @@ fn same_person(a: &Person, b: &Person) -> bool {
 /// names open and end with an ASCII letter, and are one word unless an
 /// ASCII space stands between.
 fn one_word(name: &str) -> bool {
-    // The ASCII characters `char::is_whitespace` takes.
-    let space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let space = super::ascii_space;
     let bytes = name.as_bytes();
     if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
         if first.is_ascii() && !space(first) && last.is_ascii() && !space(last) {
