@@ -642,9 +642,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(18);
         let mut matched = 0;
         for _ in 0..20_000 {
-            let name: String = (0..rng.usize(..5))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let name: String = crate::extract::random_text(&mut rng, &pieces, 5);
             if COMMITTEE_LINE.is_match(&name) {
                 assert!(may_end_with_committee_noun(&name), "{name:?}");
                 matched += 1;
@@ -659,9 +657,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(14);
         let mut cut = 0;
         for _ in 0..20_000 {
-            let line: String = (0..rng.usize(..10))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let line: String = crate::extract::random_text(&mut rng, &pieces, 10);
             let expected = line.rsplit(" - ").next().unwrap_or(&line);
             assert_eq!(after_last_dash(&line), expected, "{line:?}");
             cut += usize::from(expected.len() < line.len());

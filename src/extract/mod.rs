@@ -250,6 +250,15 @@ pub(crate) fn ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
+/// Up to `most - 1` of `pieces`, drawn at random and joined: the texts the
+/// property tests of the extraction modules try.
+#[cfg(test)]
+pub(crate) fn random_text(rng: &mut fastrand::Rng, pieces: &[&str], most: usize) -> String {
+    (0..rng.usize(..most))
+        .map(|_| pieces[rng.usize(..pieces.len())])
+        .collect()
+}
+
 /// Trims page furniture from a title: the ModernGov "pdf icon PDF 427 KB"
 /// suffix and an unbalanced closing quote.
 pub fn clean_title(title: &str) -> String {

@@ -1755,11 +1755,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(14);
         let mut same = 0;
         for _ in 0..20_000 {
-            let mut name = || -> String {
-                (0..rng.usize(..4))
-                    .map(|_| pieces[rng.usize(..pieces.len())])
-                    .collect()
-            };
+            let mut name = || -> String { crate::extract::random_text(&mut rng, &pieces, 4) };
             let (a, b) = (name(), name());
             let expected = normal(&a) == normal(&b);
             assert_eq!(same_normal(&a, &b), expected, "{a:?} {b:?}");
@@ -1776,9 +1772,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(15);
         let mut single = 0;
         for _ in 0..20_000 {
-            let name: String = (0..rng.usize(..5))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let name: String = crate::extract::random_text(&mut rng, &pieces, 5);
             let expected = name.split_whitespace().count() == 1;
             assert_eq!(one_word(&name), expected, "{name:?}");
             single += usize::from(expected);
@@ -1793,9 +1787,7 @@ mod tests {
         ];
         let mut rng = fastrand::Rng::with_seed(19);
         for _ in 0..20_000 {
-            let text: String = (0..rng.usize(..5))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let text: String = crate::extract::random_text(&mut rng, &pieces, 5);
             assert_eq!(trimmed(&text), text.trim(), "{text:?}");
         }
     }

@@ -1458,9 +1458,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(16);
         let mut titled = 0;
         for _ in 0..20_000 {
-            let text: String = (0..rng.usize(..6))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let text: String = crate::extract::random_text(&mut rng, &pieces, 6);
             let plain = TITLES
                 .iter()
                 .find_map(|title| {
@@ -1769,9 +1767,7 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(14);
         let mut found = 0;
         for _ in 0..20_000 {
-            let text: String = (0..rng.usize(..8))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let text: String = crate::extract::random_text(&mut rng, &pieces, 8);
             let expected = text.contains("Councillor") || text.contains("Cllr");
             assert_eq!(names_councillor(&text), expected, "{text:?}");
             found += usize::from(expected);
@@ -1825,9 +1821,7 @@ mod tests {
         let pieces = ["a", " ", "  ", "Z", "é", "“", "abcdefghijklmnop", "-"];
         let mut rng = fastrand::Rng::with_seed(14);
         for _ in 0..4000 {
-            let text: String = (0..rng.usize(..12))
-                .map(|_| pieces[rng.usize(..pieces.len())])
-                .collect();
+            let text: String = crate::extract::random_text(&mut rng, &pieces, 12);
             let bytes = text.as_bytes();
             for from in 0..=bytes.len() {
                 let naive = bytes[from..]
