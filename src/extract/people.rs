@@ -1037,13 +1037,7 @@ fn may_name_someone(text: &str) -> bool {
     let mut previous_end = None;
     // Where the run of capitalised words the current word ends began.
     let mut run_start = 0;
-    // Where words open, found for the whole text before the first is
-    // looked at: a search from each word to the next pays a hard-to-guess
-    // branch for every sixteen bytes, as words open every few dozen.
-    let mut stack = [0; OPENS_ON_STACK];
-    let mut heap = Vec::new();
-    let word_opens = WordOpens::new(bytes, &mut stack, &mut heap);
-    let mut start = word_opens.next(0);
+    let mut start = open_word(bytes, 0);
     while start < bytes.len() {
         let in_run =
             previous_end.is_some_and(|end| bytes[end..start].iter().all(|&byte| byte == b' '));
@@ -1055,7 +1049,7 @@ fn may_name_someone(text: &str) -> bool {
         let written = &text[start..end];
         let word = opened(written);
         let opens = written.len() - word.len();
-        let next = word_opens.next(end + 1);
+        let next = open_word(bytes, end + 1);
         if !opens_with_capital(word) {
             previous_open = false;
             start = next;
@@ -1251,96 +1245,6 @@ fn word_end(bytes: &[u8], from: usize) -> usize {
         .iter()
         .position(|&byte| byte == b' ')
         .map_or(bytes.len(), |offset| at + offset)
-}
-
-/// How many 64-byte stretches of text [`WordOpens`] keeps on the stack.
-const OPENS_ON_STACK: usize = 64;
-
-/// Every place in a text where [`open_word`] finds a word opening, one
-/// bit a byte, worked out sixteen bytes at a time without a branch on
-/// what the bytes hold.
-struct WordOpens<'a> {
-    bits: &'a [u64],
-    len: usize,
-}
-
-impl<'a> WordOpens<'a> {
-    /// The places of `bytes`, kept in `stack` when it is long enough and
-    /// in `heap` otherwise.
-    fn new(
-        bytes: &[u8],
-        stack: &'a mut [u64; OPENS_ON_STACK],
-        heap: &'a mut Vec<u64>,
-    ) -> WordOpens<'a> {
-        let words = bytes.len().div_ceil(64);
-        let bits: &mut [u64] = if words <= OPENS_ON_STACK {
-            &mut stack[..words]
-        } else {
-            heap.resize(words, 0);
-            heap
-        };
-        let mut at = 0;
-        while at < bytes.len() {
-            let mask = if at > 0 && at + 16 <= bytes.len() {
-                sixteen_opens(&bytes[at - 1..at + 16])
-            } else {
-                // The first sixteen bytes have a space before them (a word
-                // opens at the start), the last fewer than sixteen small
-                // letters after them (no word opens there).
-                let mut window = [b'a'; 17];
-                window[0] = if at == 0 { b' ' } else { bytes[at - 1] };
-                let rest = &bytes[at..bytes.len().min(at + 16)];
-                window[1..=rest.len()].copy_from_slice(rest);
-                sixteen_opens(&window)
-            };
-            bits[at / 64] |= u64::from(mask) << (at % 64);
-            at += 16;
-        }
-        WordOpens {
-            bits,
-            len: bytes.len(),
-        }
-    }
-
-    /// `open_word(bytes, from)`: the first place at or after `from`, or the
-    /// text's length.
-    fn next(&self, from: usize) -> usize {
-        let mut word = from / 64;
-        let Some(&first) = self.bits.get(word) else {
-            return self.len;
-        };
-        let mut bits = first & (u64::MAX << (from % 64));
-        loop {
-            if bits != 0 {
-                return word * 64 + bits.trailing_zeros() as usize;
-            }
-            word += 1;
-            match self.bits.get(word) {
-                Some(&next) => bits = next,
-                None => return self.len,
-            }
-        }
-    }
-}
-
-/// Bit `i` is set when byte `i + 1` of the seventeen bytes of `window`
-/// follows a space and is not a space, a small ASCII letter or a digit.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn sixteen_opens(window: &[u8]) -> u32 {
-    // SAFETY: this is compiled only where the build enables SSE2, so the
-    // processor running it has it.
-    unsafe { sixteen::opens(window) }
-}
-
-/// Bit `i` is set when byte `i + 1` of the seventeen bytes of `window`
-/// follows a space and is not a space, a small ASCII letter or a digit.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn sixteen_opens(window: &[u8]) -> u32 {
-    let plain = |byte: u8| byte == b' ' || byte.is_ascii_lowercase() || byte.is_ascii_digit();
-    (0..16).fold(0, |mask, index| {
-        let opens = window[index] == b' ' && !plain(window[index + 1]);
-        mask | u32::from(opens) << index
-    })
 }
 
 /// [`open_word`]'s and [`word_end`]'s tests of sixteen bytes at once, in
@@ -1955,30 +1859,12 @@ mod tests {
                 text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
             }
             let bytes = text.as_bytes();
-            let (mut stack, mut heap) = ([0; OPENS_ON_STACK], Vec::new());
-            let opens = WordOpens::new(bytes, &mut stack, &mut heap);
             for from in 0..=bytes.len() + 1 {
                 assert_eq!(
                     super::open_word(bytes, from),
                     naive(bytes, from),
                     "{text:?} from {from}"
                 );
-                assert_eq!(opens.next(from), naive(bytes, from), "{text:?} from {from}");
-            }
-        }
-        // Texts longer than the stack holds, whose places are kept on the
-        // heap.
-        for _ in 0..2 {
-            let mut text = String::new();
-            while text.len() < 64 * OPENS_ON_STACK + 100 {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
-            }
-            let bytes = text.as_bytes();
-            let (mut stack, mut heap) = ([0; OPENS_ON_STACK], Vec::new());
-            let opens = WordOpens::new(bytes, &mut stack, &mut heap);
-            for from in 0..=bytes.len() + 1 {
-                assert_eq!(opens.next(from), naive(bytes, from), "from {from}");
             }
         }
     }
